@@ -1,0 +1,103 @@
+import { readFileSync } from 'node:fs';
+import type { FastifyPluginAsync } from 'fastify';
+
+// The OpenAPI fields a module's route schemas may carry, typed as @fastify/swagger types
+// them, so a module documents its routes without depending on the host's docs plugin.
+declare module 'fastify' {
+  interface FastifySchema {
+    summary?: string;
+    description?: string;
+    tags?: readonly string[];
+  }
+}
+
+/** A URL path prefix: one or more `/segment`s, no trailing slash. */
+export type Prefix = `/${string}`;
+
+/**
+ * What a simple-rest module gives the service that mounts it. The host owns
+ * cross-cutting behaviour (trailing-slash redirects, problem JSON errors,
+ * content negotiation), so a module only declares routes that answer plain text.
+ */
+export interface RestModule {
+  /** The npm package name, as in the module's package.json. */
+  readonly name: string;
+  /** The package version, as in the module's package.json. */
+  readonly version: string;
+  /** Where the module is mounted when configuration names no prefix. */
+  readonly defaultPrefix: Prefix;
+  /** The module's routes, relative to whatever prefix the host chooses. */
+  readonly routes: FastifyPluginAsync;
+  /** How the module appears in the host's OpenAPI document. */
+  readonly openapi: { readonly tag: string; readonly description: string };
+}
+
+export interface ModuleDefinition {
+  /** `new URL('../package.json', import.meta.url)` from the module's entry point. */
+  readonly packageJson: URL;
+  readonly defaultPrefix: Prefix;
+  readonly routes: FastifyPluginAsync;
+  readonly openapi: RestModule['openapi'];
+}
+
+/** Builds a module whose name and version come from its own package.json, so they cannot drift. */
+export function defineModule(definition: ModuleDefinition): RestModule {
+  const manifest: unknown = JSON.parse(readFileSync(definition.packageJson, 'utf8'));
+  if (!isRecord(manifest) || typeof manifest.name !== 'string' || typeof manifest.version !== 'string') {
+    throw new TypeError(`${definition.packageJson.href} has no string "name" and "version"`);
+  }
+  return Object.freeze({
+    name: manifest.name,
+    version: manifest.version,
+    defaultPrefix: definition.defaultPrefix,
+    routes: definition.routes,
+    openapi: Object.freeze({ ...definition.openapi }),
+  });
+}
+
+/** True when a package's default export fulfils the contract; the host checks this before mounting. */
+export function isRestModule(value: unknown): value is RestModule {
+  return (
+    isRecord(value) &&
+    typeof value.name === 'string' &&
+    typeof value.version === 'string' &&
+    typeof value.defaultPrefix === 'string' &&
+    value.defaultPrefix.startsWith('/') &&
+    typeof value.routes === 'function' &&
+    isRecord(value.openapi) &&
+    typeof value.openapi.tag === 'string' &&
+    typeof value.openapi.description === 'string'
+  );
+}
+
+function isRecord(value: unknown): value is Record<string, unknown> {
+  return typeof value === 'object' && value !== null;
+}
+
+/** Longest name, in characters, that a greeting route accepts; longer ones get 400. */
+export const MAX_NAME_LENGTH = 100;
+
+/** Params schema of a `/:name/` route, shared so every module bounds names alike. */
+export const nameParams = {
+  type: 'object',
+  properties: { name: { type: 'string', minLength: 1, maxLength: MAX_NAME_LENGTH } },
+  required: ['name'],
+} as const;
+
+/**
+ * Response schema of a route answering plain text. The host serves the same text as
+ * `{"message": …}` to clients that prefer JSON, so both representations are documented.
+ */
+export function textResponses(description: string) {
+  return {
+    200: {
+      description,
+      content: {
+        'text/plain': { schema: { type: 'string' } },
+        'application/json': {
+          schema: { type: 'object', properties: { message: { type: 'string' } }, required: ['message'] },
+        },
+      },
+    },
+  } as const;
+}

@@ -1,0 +1,21 @@
+import accepts from '@fastify/accepts';
+import fp from 'fastify-plugin';
+
+const PLAIN_TEXT = 'text/plain';
+const JSON_TYPE = 'application/json';
+
+/**
+ * Routes answer plain text; a client that prefers JSON gets the same text as
+ * `{"message": …}`. Done once here, so modules need not know about representations.
+ */
+export const contentNegotiationPlugin = fp(async (app) => {
+  await app.register(accepts);
+  app.addHook('onSend', async (request, reply, payload) => {
+    const type = reply.getHeader('content-type');
+    if (reply.statusCode !== 200 || typeof type !== 'string' || !type.startsWith(PLAIN_TEXT)) return payload;
+    reply.header('vary', 'Accept');
+    if (typeof payload !== 'string' || request.accepts().type([PLAIN_TEXT, JSON_TYPE]) !== JSON_TYPE) return payload;
+    reply.type(`${JSON_TYPE}; charset=utf-8`);
+    return JSON.stringify({ message: payload });
+  });
+});

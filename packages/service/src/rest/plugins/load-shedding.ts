@@ -1,0 +1,14 @@
+import underPressure from '@fastify/under-pressure';
+import fp from 'fastify-plugin';
+
+/**
+ * Past the event-loop delay limit, answer 503 with Retry-After instead of queueing without
+ * bound. Registered only around the business routes, so health checks keep answering.
+ */
+export const loadSheddingPlugin = fp<{ maxEventLoopDelayMs: number }>(async (app, { maxEventLoopDelayMs }) => {
+  await app.register(underPressure, {
+    maxEventLoopDelay: maxEventLoopDelayMs,
+    retryAfter: 1,
+    sampleInterval: 100,
+  });
+});

@@ -1,0 +1,13 @@
+import fastifyMetrics from 'fastify-metrics';
+import fp from 'fastify-plugin';
+
+// Per-route request count and latency histogram (labels: method, route, status_code),
+// plus prom-client's default process metrics; a fresh registry per app keeps tests apart.
+export const metricsPlugin = fp(async (app) => {
+  // fastify-metrics is CommonJS with an `exports.default`, which ESM sees as `.default`.
+  await app.register(fastifyMetrics.default, {
+    endpoint: '/metrics',
+    clearRegisterOnInit: true,
+    routeMetrics: { enabled: { histogram: true, summary: false }, groupStatusCodes: false },
+  });
+});

@@ -1,0 +1,71 @@
+import type { FastifyPluginAsync } from 'fastify';
+import { serviceInfo } from '../../info.js';
+import type { MountedModule } from '../../modules.js';
+
+const statusSchema = {
+  type: 'object',
+  properties: { status: { type: 'string' } },
+  required: ['status'],
+} as const;
+
+/** Liveness, readiness and version: what an orchestrator and an operator ask of the service. */
+export const operationsRoutes: FastifyPluginAsync<{ modules: readonly MountedModule[] }> = async (app, { modules }) => {
+  app.get(
+    '/healthz',
+    {
+      schema: {
+        summary: 'Liveness: the process is up and its event loop turns',
+        tags: ['operations'],
+        response: { 200: statusSchema },
+      },
+    },
+    async () => ({ status: 'ok' }),
+  );
+
+  app.get(
+    '/readyz',
+    {
+      schema: {
+        summary: 'Readiness: 503 once shutdown has begun, so load balancers stop sending',
+        tags: ['operations'],
+        response: { 200: statusSchema, 503: statusSchema },
+      },
+    },
+    async (_request, reply) =>
+      app.readiness.draining ? reply.code(503).send({ status: 'draining' }) : { status: 'ready' },
+  );
+
+  const version = {
+    name: serviceInfo.name,
+    version: serviceInfo.version,
+    modules: modules.map(({ module, prefix }) => ({ name: module.name, version: module.version, prefix })),
+  };
+  app.get(
+    '/version',
+    {
+      schema: {
+        summary: 'The service and each mounted module, with versions and prefixes',
+        tags: ['operations'],
+        response: {
+          200: {
+            type: 'object',
+            properties: {
+              name: { type: 'string' },
+              version: { type: 'string' },
+              modules: {
+                type: 'array',
+                items: {
+                  type: 'object',
+                  properties: { name: { type: 'string' }, version: { type: 'string' }, prefix: { type: 'string' } },
+                  required: ['name', 'version', 'prefix'],
+                },
+              },
+            },
+            required: ['name', 'version', 'modules'],
+          },
+        },
+      },
+    },
+    async () => version,
+  );
+};
