@@ -1,9 +1,9 @@
-import { setTimeout as sleep } from 'node:timers/promises';
 import closeWithGrace from 'close-with-grace';
 import pino from 'pino';
 import { ConfigError, loadConfig } from './config.js';
 import { loadModules, parseModuleList } from './modules.js';
 import { buildApp } from './rest/app.js';
+import { drainAndClose } from './shutdown.js';
 
 /**
  * The process: read configuration, mount the configured modules, listen, and shut down
@@ -33,12 +33,8 @@ async function main(): Promise<void> {
         logger.fatal({ err }, 'uncaught error, exiting');
         throw err;
       }
-      logger.info({ signal, delayMs: config.SHUTDOWN_DELAY_MS }, 'shutting down: readiness off');
-      app.readiness.draining = true;
-      await sleep(config.SHUTDOWN_DELAY_MS);
-      logger.info('closing: no new connections, finishing requests in flight');
-      await app.close();
-      logger.info('closed');
+      logger.info({ signal }, 'signal received');
+      await drainAndClose(app, config.SHUTDOWN_DELAY_MS);
       // Write out what the asynchronous destination still holds, in order, before exiting.
       await new Promise<void>((resolve) => logger.flush(() => resolve()));
     },

@@ -53,8 +53,9 @@ export async function buildApp(options: AppOptions): Promise<FastifyInstance> {
   await app.register(helmetPlugin);
   await app.register(corsPlugin, { origins: corsOrigins });
   await app.register(contentNegotiationPlugin);
-  await app.register(metricsPlugin);
+  // OpenAPI before everything that adds routes: it documents only routes added after it.
   await app.register(openapiPlugin, { modules });
+  await app.register(metricsPlugin);
 
   await app.register(operationsRoutes, { modules });
   await app.register(async (business) => {

@@ -1,6 +1,8 @@
 import type { FastifyError, FastifyReply, FastifyRequest, FastifyServerOptions } from 'fastify';
 import fp from 'fastify-plugin';
 import { sendProblem } from '../problem.js';
+import { applySecurityHeaders } from './helmet.js';
+import { echoRequestId } from './request-logging.js';
 
 /**
  * Every error becomes problem JSON. A 4xx tells the client what was wrong with its
@@ -10,8 +12,13 @@ export const errorsPlugin = fp(async (app) => {
   app.setErrorHandler((error: FastifyError, request, reply) => answerError(error, request, reply));
 });
 
-/** Errors Fastify raises before routing (an undecodable URL, say) take the same path. */
+/**
+ * Errors Fastify raises before routing (an undecodable URL, say) take the same path; no
+ * hook runs for them, so they get the security headers and request id here.
+ */
 export const frameworkErrors: NonNullable<FastifyServerOptions['frameworkErrors']> = (error, request, reply) => {
+  applySecurityHeaders(request, reply);
+  echoRequestId(request, reply);
   answerError(error, request, reply);
 };
 

@@ -4,11 +4,12 @@ import fp from 'fastify-plugin';
 /**
  * Past the event-loop delay limit, answer 503 with Retry-After instead of queueing without
  * bound. Registered only around the business routes, so health checks keep answering.
+ * The delay is the mean over under-pressure's default 1 s sample: a shorter sample reads
+ * a start-up pause (schema compilation) as overload and sheds the first requests.
  */
 export const loadSheddingPlugin = fp<{ maxEventLoopDelayMs: number }>(async (app, { maxEventLoopDelayMs }) => {
   await app.register(underPressure, {
     maxEventLoopDelay: maxEventLoopDelayMs,
     retryAfter: 1,
-    sampleInterval: 100,
   });
 });

@@ -6,7 +6,12 @@ import fp from 'fastify-plugin';
 export const metricsPlugin = fp(async (app) => {
   // fastify-metrics is CommonJS with an `exports.default`, which ESM sees as `.default`.
   await app.register(fastifyMetrics.default, {
-    endpoint: '/metrics',
+    endpoint: {
+      method: 'GET',
+      url: '/metrics',
+      schema: { summary: 'Prometheus metrics in text exposition format', tags: ['operations'] },
+      handler: () => undefined, // replaced by fastify-metrics with its exporter
+    },
     clearRegisterOnInit: true,
     routeMetrics: { enabled: { histogram: true, summary: false }, groupStatusCodes: false },
   });

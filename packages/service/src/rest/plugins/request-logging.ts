@@ -14,10 +14,12 @@ export function requestIdOf(request: IncomingMessage): string {
 
 /** Echoes the request id on every response, so a caller can quote it against the logs. */
 export const requestIdPlugin = fp(async (app) => {
-  app.addHook('onRequest', async (request, reply) => {
-    reply.header(REQUEST_ID_HEADER, request.id);
-  });
+  app.addHook('onRequest', async (request, reply) => echoRequestId(request, reply));
 });
+
+export function echoRequestId(request: FastifyRequest, reply: FastifyReply): void {
+  reply.header(REQUEST_ID_HEADER, request.id);
+}
 
 /**
  * Replaces Fastify's two lines per request with one access-log line, written when the

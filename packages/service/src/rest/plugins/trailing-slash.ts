@@ -17,9 +17,9 @@ export const trailingSlashPlugin = fp(async (app) => {
     const methods = [route.method].flat();
     if (!methods.includes('GET') && !methods.includes('HEAD')) return;
     if (route.prefix !== '' && route.routePath === '') {
-      // Fastify also serves a prefixed root without its slash; make that the redirect.
-      route.handler = redirectToSlashed;
-      route.schema = { ...route.schema, hide: true };
+      // Fastify registers a prefixed root as both `/x` and `/x/` from these same options,
+      // so one hook serves both: it redirects `/x` and lets `/x/` through.
+      route.onRequest = [redirectIfSlashless, ...[route.onRequest ?? []].flat()];
     } else if (route.url.length > 1 && route.url.endsWith('/') && methods.includes('GET')) {
       slashless.on('GET', route.url.slice(0, -1), noop);
     }
@@ -35,6 +35,11 @@ export const trailingSlashPlugin = fp(async (app) => {
     return sendProblem(reply, 404, 'No route matches this method and path');
   });
 });
+
+async function redirectIfSlashless(request: FastifyRequest, reply: FastifyReply): Promise<void> {
+  const [path = ''] = request.url.split('?', 1);
+  if (!path.endsWith('/')) await redirectToSlashed(request, reply);
+}
 
 async function redirectToSlashed(request: FastifyRequest, reply: FastifyReply): Promise<FastifyReply> {
   const queryAt = request.url.indexOf('?');

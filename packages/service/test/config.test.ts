@@ -1,0 +1,97 @@
+import assert from 'node:assert/strict';
+import { readFileSync } from 'node:fs';
+import { test } from 'node:test';
+import { ConfigError, configSchema, loadConfig } from '../src/config.js';
+
+test('with nothing set, every setting takes its default', () => {
+  assert.deepEqual(loadConfig({}), {
+    HOST: '127.0.0.1',
+    PORT: 5000,
+    LOG_LEVEL: 'info',
+    ACCESS_LOG: 'on',
+    CORS_ORIGINS: '*',
+    MODULES: '@simple-rest/blueprint=/blueprint',
+    SHUTDOWN_DELAY_MS: 0,
+    SHUTDOWN_TIMEOUT_MS: 10000,
+    MAX_EVENT_LOOP_DELAY_MS: 1000,
+  });
+});
+
+test('settings are read from the environment and typed', () => {
+  const config = loadConfig({
+    HOST: '0.0.0.0',
+    PORT: '8080',
+    LOG_LEVEL: 'warn',
+    ACCESS_LOG: 'off',
+    CORS_ORIGINS: 'https://a.example,http://b.example:8080',
+    MODULES: '@simple-rest/blueprint,@simple-rest/dice=/games/dice',
+    SHUTDOWN_DELAY_MS: '5000',
+    SHUTDOWN_TIMEOUT_MS: '20000',
+    MAX_EVENT_LOOP_DELAY_MS: '0',
+    UNRELATED: 'ignored',
+  });
+  assert.equal(config.PORT, 8080);
+  assert.equal(config.ACCESS_LOG, 'off');
+  assert.equal(config.SHUTDOWN_DELAY_MS, 5000);
+  assert.equal(config.MAX_EVENT_LOOP_DELAY_MS, 0);
+  assert.equal(config.MODULES, '@simple-rest/blueprint,@simple-rest/dice=/games/dice');
+  assert.equal('UNRELATED' in config, false);
+});
+
+const invalid = [
+  ['PORT', '99999', 'PORT="99999" is not allowed: expected an integer from 0 to 65535'],
+  ['PORT', 'http', 'PORT="http" is not allowed: expected an integer from 0 to 65535'],
+  [
+    'LOG_LEVEL',
+    'loud',
+    'LOG_LEVEL="loud" is not allowed: expected one of fatal, error, warn, info, debug, trace, silent',
+  ],
+  ['ACCESS_LOG', 'yes', 'ACCESS_LOG="yes" is not allowed: expected on or off'],
+  ['HOST', '', 'HOST="" is not allowed: expected an interface address or host name'],
+  ['CORS_ORIGINS', 'a.example', 'CORS_ORIGINS="a.example" is not allowed: expected * or a comma-separated list'],
+  ['MODULES', 'Bad Name', 'MODULES="Bad Name" is not allowed: expected a comma-separated list of package[=/prefix]'],
+  ['MODULES', '@simple-rest/blueprint=blueprint', 'MODULES="@simple-rest/blueprint=blueprint" is not allowed'],
+  ['SHUTDOWN_DELAY_MS', '-1', 'SHUTDOWN_DELAY_MS="-1" is not allowed: expected an integer of milliseconds, 0 or more'],
+  [
+    'SHUTDOWN_TIMEOUT_MS',
+    '0',
+    'SHUTDOWN_TIMEOUT_MS="0" is not allowed: expected an integer of milliseconds, 1 or more',
+  ],
+  ['MAX_EVENT_LOOP_DELAY_MS', '1.5', 'MAX_EVENT_LOOP_DELAY_MS="1.5" is not allowed'],
+] as const;
+
+for (const [name, value, message] of invalid) {
+  test(`${name}=${JSON.stringify(value)} is refused with one line naming it`, () => {
+    assert.throws(
+      () => loadConfig({ [name]: value }),
+      (error: unknown) => {
+        assert.ok(error instanceof ConfigError);
+        assert.ok(error.message.startsWith(`Invalid configuration: ${message}`), error.message);
+        assert.equal(error.message.includes('\n'), false);
+        return true;
+      },
+    );
+  });
+}
+
+test('several bad settings are all named on the one line', () => {
+  assert.throws(() => loadConfig({ PORT: 'x', ACCESS_LOG: 'maybe' }), {
+    message:
+      'Invalid configuration: PORT="x" is not allowed: expected an integer from 0 to 65535; ACCESS_LOG="maybe" is not allowed: expected on or off',
+  });
+});
+
+test("the README's configuration table matches the schema", () => {
+  const readme = readFileSync(new URL('../../../README.md', import.meta.url), 'utf8');
+  const table = readme.split('<!-- config-table:start -->')[1]?.split('<!-- config-table:end -->')[0] ?? '';
+  const rows = table
+    .split('\n')
+    .filter((line) => /^\|\s*`[A-Z_]+`\s*\|/.test(line))
+    .map((line) => line.split('|').map((cell) => cell.trim()));
+  const documented = rows.map(([, name, byDefault]) => [name, byDefault]);
+  const expected = Object.entries(configSchema.properties).map(([name, property]) => [
+    `\`${name}\``,
+    `\`${property.default}\``,
+  ]);
+  assert.deepEqual(documented, expected);
+});

@@ -1,0 +1,62 @@
+import { type ChildProcess, spawn } from 'node:child_process';
+import { once } from 'node:events';
+import { existsSync } from 'node:fs';
+import { fileURLToPath } from 'node:url';
+
+export const ENTRY_POINT = fileURLToPath(new URL('../../dist/main.js', import.meta.url));
+
+export interface RunningService {
+  readonly child: ChildProcess;
+  readonly url: string;
+  /** Every JSON log line so far. */
+  readonly logs: Record<string, unknown>[];
+  /** Resolves with the exit code (or the signal that ended the process). */
+  readonly exited: Promise<number | NodeJS.Signals>;
+}
+
+/**
+ * Starts the real entry point, as `npm start` does, on a free loopback port, and resolves once
+ * it listens. `nodeArgs` go before the script (a preload, say).
+ */
+export async function startService(env: Record<string, string> = {}, nodeArgs: string[] = []): Promise<RunningService> {
+  if (!existsSync(ENTRY_POINT)) throw new Error(`${ENTRY_POINT} is missing: run npm run build first`);
+  const child = spawn(process.execPath, [...nodeArgs, ENTRY_POINT], {
+    env: { PATH: process.env.PATH ?? '', HOST: '127.0.0.1', PORT: '0', ...env },
+    stdio: ['ignore', 'pipe', 'pipe'],
+  });
+  const exited = once(child, 'exit').then(([code, signal]) => (code ?? signal) as number | NodeJS.Signals);
+  const logs: Record<string, unknown>[] = [];
+  let pending = '';
+  const listening = new Promise<string>((resolve, reject) => {
+    child.stdout?.setEncoding('utf8').on('data', (chunk: string) => {
+      const lines = (pending + chunk).split('\n');
+      pending = lines.pop() ?? '';
+      for (const line of lines) {
+        const entry = JSON.parse(line) as Record<string, unknown>;
+        logs.push(entry);
+        const address = /^Server listening at (http:\/\/127\.0\.0\.1:\d+)$/.exec(String(entry.msg));
+        if (address?.[1]) resolve(address[1]);
+      }
+    });
+    void exited.then((code) => reject(new Error(`the service exited (${code}) before listening`)));
+  });
+  return { child, url: await listening, logs, exited };
+}
+
+/** Runs the entry point to its end and returns what it printed; for start-up failures. */
+export async function runToExit(env: Record<string, string>) {
+  const child = spawn(process.execPath, [ENTRY_POINT], {
+    env: { PATH: process.env.PATH ?? '', PORT: '0', ...env },
+    stdio: ['ignore', 'pipe', 'pipe'],
+  });
+  let stdout = '';
+  let stderr = '';
+  child.stdout.setEncoding('utf8').on('data', (chunk: string) => {
+    stdout += chunk;
+  });
+  child.stderr.setEncoding('utf8').on('data', (chunk: string) => {
+    stderr += chunk;
+  });
+  const [code] = await once(child, 'exit');
+  return { code: code as number, stdout, stderr };
+}

@@ -1,0 +1,117 @@
+import assert from 'node:assert/strict';
+import { test } from 'node:test';
+import { ConfigError } from '../src/config.js';
+import { loadModules, parseModuleList, SERVICE_PATHS } from '../src/modules.js';
+import { buildTestApp } from './helper.js';
+
+test('parseModuleList reads package[=/prefix] entries', () => {
+  assert.deepEqual(parseModuleList('@simple-rest/blueprint=/blueprint,@simple-rest/dice'), [
+    { packageName: '@simple-rest/blueprint', prefix: '/blueprint' },
+    { packageName: '@simple-rest/dice' },
+  ]);
+  assert.deepEqual(parseModuleList(''), []);
+});
+
+async function assertRefused(list: string, message: string) {
+  await assert.rejects(loadModules(parseModuleList(list)), (error: unknown) => {
+    assert.ok(error instanceof ConfigError);
+    assert.equal(error.message, message);
+    return true;
+  });
+}
+
+test('a package that is not installed is refused', () =>
+  assertRefused(
+    '@simple-rest/nowhere',
+    'Invalid configuration: MODULES names "@simple-rest/nowhere", which is not installed',
+  ));
+
+test('a package that is not a module is refused', () =>
+  assertRefused(
+    'pino',
+    'Invalid configuration: MODULES names "pino", which is not a simple-rest module (its default export is not a RestModule)',
+  ));
+
+test('an invalid prefix is refused', async () => {
+  for (const prefix of ['/a/..', '/.hidden', '/a/./b']) {
+    await assertRefused(
+      `@simple-rest/blueprint=${prefix}`,
+      `Invalid configuration: MODULES mounts "@simple-rest/blueprint" at "${prefix}", which is not a valid prefix (expected /segment[/segment…], no "." or ".." segments, no trailing slash)`,
+    );
+  }
+});
+
+test('two modules at one prefix, or one inside another, are refused', async () => {
+  await assertRefused(
+    '@simple-rest/blueprint=/x,@simple-rest/dice=/x',
+    'Invalid configuration: MODULES mounts "@simple-rest/dice" at /x and "@simple-rest/blueprint" at /x; prefixes must not be equal or nested',
+  );
+  await assertRefused(
+    '@simple-rest/blueprint=/x,@simple-rest/dice=/x/y',
+    'Invalid configuration: MODULES mounts "@simple-rest/dice" at /x/y and "@simple-rest/blueprint" at /x; prefixes must not be equal or nested',
+  );
+});
+
+test('a prefix that shadows a service route is refused', async () => {
+  for (const path of SERVICE_PATHS) {
+    await assertRefused(
+      `@simple-rest/dice=${path}`,
+      `Invalid configuration: MODULES mounts "@simple-rest/dice" at ${path}, which shadows the service's route ${path}`,
+    );
+  }
+  await assertRefused(
+    '@simple-rest/dice=/metrics/dice',
+    `Invalid configuration: MODULES mounts "@simple-rest/dice" at /metrics/dice, which shadows the service's route /metrics`,
+  );
+});
+
+test('a module is not mounted unless MODULES names it', async (t) => {
+  const app = await buildTestApp(t);
+  assert.equal((await app.inject({ url: '/dice/3d6/' })).statusCode, 404);
+});
+
+test('two modules at once, each with the host behaviour', async (t) => {
+  const app = await buildTestApp(t, { moduleList: '@simple-rest/blueprint=/blueprint,@simple-rest/dice' });
+  assert.equal((await app.inject({ url: '/blueprint/Kalimaha/' })).body, 'Hallo Kalimaha!');
+  const rolled = await app.inject({ url: '/dice/2d6/', headers: { accept: 'application/json' } });
+  assert.equal(rolled.statusCode, 200);
+  assert.match(rolled.json().message, /^2d6: [1-6] \+ [1-6] = \d+$/);
+  const redirect = await app.inject({ url: '/dice/2d6?seed=1' });
+  assert.equal(redirect.statusCode, 308);
+  assert.equal(redirect.headers.location, '/dice/2d6/?seed=1');
+  const bad = await app.inject({ url: '/dice/0d6/' });
+  assert.equal(bad.statusCode, 400);
+  assert.equal(bad.headers['content-type'], 'application/problem+json; charset=utf-8');
+  assert.deepEqual(bad.json(), {
+    type: 'about:blank',
+    title: 'Bad Request',
+    status: 400,
+    detail: '"0d6" is not dice notation: expected NdM with 1 to 100 dice of 2 to 1000 sides, such as 3d6',
+  });
+  assert.deepEqual((await app.inject({ url: '/version' })).json().modules, [
+    { name: '@simple-rest/blueprint', version: '0.1.0', prefix: '/blueprint' },
+    { name: '@simple-rest/dice', version: '0.1.0', prefix: '/dice' },
+  ]);
+  const spec = (await app.inject({ url: '/openapi.json' })).json();
+  assert.deepEqual(spec.paths['/dice/{notation}/'].get.tags, ['dice']);
+});
+
+test('the same module at two prefixes serves both, and /version lists both', async (t) => {
+  const app = await buildTestApp(t, {
+    moduleList: '@simple-rest/blueprint=/blueprint,@simple-rest/blueprint=/hallo/v2',
+  });
+  assert.equal((await app.inject({ url: '/blueprint/Ann/' })).body, 'Hallo Ann!');
+  assert.equal((await app.inject({ url: '/hallo/v2/Ann/' })).body, 'Hallo Ann!');
+  assert.equal((await app.inject({ url: '/hallo/v2' })).headers.location, '/hallo/v2/');
+  assert.deepEqual((await app.inject({ url: '/version' })).json().modules, [
+    { name: '@simple-rest/blueprint', version: '0.1.0', prefix: '/blueprint' },
+    { name: '@simple-rest/blueprint', version: '0.1.0', prefix: '/hallo/v2' },
+  ]);
+});
+
+test('with no modules, only the service routes are served', async (t) => {
+  const app = await buildTestApp(t, { moduleList: '' });
+  assert.equal((await app.inject({ url: '/' })).body, 'Hallo from CORE!');
+  assert.equal((await app.inject({ url: '/blueprint/' })).body, 'Hallo blueprint from CORE!');
+  assert.deepEqual((await app.inject({ url: '/version' })).json().modules, []);
+});
