@@ -7,14 +7,20 @@ import { drainAndClose } from '../src/shutdown.js';
 import { buildTestApp } from './helper.js';
 
 function get(port: number, path: string, agent?: Agent) {
-  return new Promise<{ status: number; body: string }>((resolve, reject) => {
+  return new Promise<{ status: number; body: string; connection?: string }>((resolve, reject) => {
     const req = request({ host: '127.0.0.1', port, path, ...(agent && { agent }) }, (res) => {
       let body = '';
       res.setEncoding('utf8');
       res.on('data', (chunk) => {
         body += chunk;
       });
-      res.on('end', () => resolve({ status: res.statusCode ?? 0, body }));
+      res.on('end', () =>
+        resolve({
+          status: res.statusCode ?? 0,
+          body,
+          ...(res.headers.connection && { connection: res.headers.connection }),
+        }),
+      );
     });
     req.on('error', reject);
     req.end();
@@ -34,11 +40,11 @@ test('drainAndClose: readiness off at once, requests served during the delay, a 
   await sleep(50);
   const closed = drainAndClose(app, 200);
   assert.equal(app.readiness.draining, true);
-  assert.deepEqual(await get(port, '/readyz'), { status: 503, body: '{"status":"draining"}' });
-  assert.deepEqual(await get(port, '/'), { status: 200, body: 'Hallo from CORE!' });
+  assert.deepEqual(await get(port, '/readyz'), { status: 503, body: '{"status":"draining"}', connection: 'close' });
+  assert.deepEqual(await get(port, '/'), { status: 200, body: 'Hallo from CORE!', connection: 'close' });
 
   await closed;
-  assert.deepEqual(await slow, { status: 200, body: 'done' });
+  assert.deepEqual(await slow, { status: 200, body: 'done', connection: 'close' });
   await assert.rejects(get(port, '/'), { code: 'ECONNREFUSED' });
 });
 

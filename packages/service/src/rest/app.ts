@@ -7,17 +7,11 @@ import { helmetPlugin } from './plugins/helmet.js';
 import { loadSheddingPlugin } from './plugins/load-shedding.js';
 import { metricsPlugin } from './plugins/metrics.js';
 import { openapiPlugin } from './plugins/openapi.js';
+import { readinessPlugin } from './plugins/readiness.js';
 import { AccessLog, requestIdOf, requestIdPlugin } from './plugins/request-logging.js';
 import { trailingSlashPlugin } from './plugins/trailing-slash.js';
 import { greetingRoutes } from './routes/greetings.js';
 import { operationsRoutes } from './routes/operations.js';
-
-declare module 'fastify' {
-  interface FastifyInstance {
-    /** Set `draining` when shutdown begins: /readyz then answers 503. */
-    readiness: { draining: boolean };
-  }
-}
 
 export interface AppOptions {
   /** The modules to mount, already loaded (see loadModules). */
@@ -44,9 +38,8 @@ export async function buildApp(options: AppOptions): Promise<FastifyInstance> {
     routerOptions: { maxParamLength: 1000 },
   });
 
-  app.decorate('readiness', { draining: false });
-
   // Cross-cutting behaviour first: its hooks then apply to every route registered after it.
+  await app.register(readinessPlugin);
   await app.register(errorsPlugin);
   await app.register(trailingSlashPlugin);
   await app.register(requestIdPlugin);
