@@ -1,0 +1,34 @@
+import assert from 'node:assert/strict';
+import { readFileSync } from 'node:fs';
+import { test } from 'node:test';
+import { parse } from 'yaml';
+import { serviceInfo } from '../src/info.js';
+
+const root = new URL('../../../', import.meta.url);
+const read = (path: string) => readFileSync(new URL(path, root), 'utf8');
+
+test("the Dockerfile's default version label is the service's package version", () => {
+  assert.match(read('Dockerfile'), new RegExp(`^ARG VERSION=${serviceInfo.version.replaceAll('.', '\\.')}$`, 'm'));
+});
+
+test('the Dockerfile names the official base images and runs node in exec form', () => {
+  const dockerfile = read('Dockerfile');
+  assert.match(dockerfile, /^FROM node:24-slim AS build$/m);
+  assert.match(dockerfile, /^FROM gcr\.io\/distroless\/nodejs24-debian13:nonroot$/m);
+  assert.match(dockerfile, /^CMD \["dist\/main\.mjs"\]$/m);
+  assert.doesNotMatch(dockerfile, /^# syntax=/m);
+});
+
+test('compose runs the image read-only, unprivileged, bounded and restarted', () => {
+  const compose = parse(read('compose.yaml'));
+  const service = compose.services['simple-rest'];
+  assert.equal(service.image, 'simple-rest:latest');
+  assert.deepEqual(service.ports, ['5000:5000']);
+  assert.equal(service.read_only, true);
+  assert.deepEqual(service.tmpfs, ['/tmp']);
+  assert.deepEqual(service.security_opt, ['no-new-privileges:true']);
+  assert.deepEqual(service.cap_drop, ['ALL']);
+  assert.deepEqual(service.deploy.resources.limits, { cpus: '1.0', memory: '256M' });
+  assert.equal(service.restart, 'unless-stopped');
+  assert.deepEqual(service.healthcheck.test, ['CMD', '/nodejs/bin/node', 'dist/healthcheck.mjs']);
+});

@@ -1,0 +1,54 @@
+// Bundles the deployable app into packages/service/bundle/, laid out like the service's
+// package (package.json, dist/main.mjs, dist/healthcheck.mjs), with Swagger UI's files in
+// dist/static/ and each module a package of its own under node_modules/, so MODULES still
+// loads modules by name. A fraction of the size of node_modules, and a faster start.
+import { cp, mkdir, rm } from 'node:fs/promises';
+import { build } from 'esbuild';
+
+const outdir = 'packages/service/bundle';
+const modules = ['blueprint', 'dice'];
+
+// CommonJS dependencies expect require and __dirname, which ESM lacks.
+const commonJsShim = [
+  "import { createRequire as __createRequire } from 'node:module';",
+  "import { fileURLToPath as __fileURLToPath } from 'node:url';",
+  'const require = __createRequire(import.meta.url);',
+  'const __filename = __fileURLToPath(import.meta.url);',
+  "const __dirname = __filename.slice(0, __filename.lastIndexOf('/'));",
+].join(' ');
+
+const shared = {
+  bundle: true,
+  platform: 'node',
+  format: 'esm',
+  target: 'node20',
+  conditions: ['source'],
+  minify: true,
+  keepNames: true,
+  legalComments: 'linked',
+  banner: { js: commonJsShim },
+  logLevel: 'warning',
+};
+
+await rm(outdir, { recursive: true, force: true });
+await build({
+  ...shared,
+  entryPoints: ['packages/service/src/main.ts', 'packages/service/src/healthcheck.ts'],
+  outdir: `${outdir}/dist`,
+  outExtension: { '.js': '.mjs' },
+});
+// The service reads its name and version from ../package.json, as it does unbundled.
+await cp('packages/service/package.json', `${outdir}/package.json`);
+// Swagger UI serves its page and scripts from files; they travel beside the bundle.
+await cp('node_modules/@fastify/swagger-ui/static', `${outdir}/dist/static`, {
+  recursive: true,
+  filter: (source) => !source.endsWith('.map'),
+});
+for (const name of modules) {
+  const target = `${outdir}/node_modules/@simple-rest/${name}`;
+  await mkdir(target, { recursive: true });
+  await cp(`packages/${name}/package.json`, `${target}/package.json`);
+  // Fastify is the host's: a module imports only its types.
+  await build({ ...shared, entryPoints: [`packages/${name}/src/index.ts`], outfile: `${target}/dist/index.js` });
+}
+console.log(`bundled into ${outdir}: the service and ${modules.join(', ')}`);

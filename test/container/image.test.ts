@@ -1,0 +1,172 @@
+// The image, tested with a real Docker engine: build, run read-only on loopback, and check
+// what the dockerizer promises. Without an engine the suite skips with one line, unless
+// REQUIRE_DOCKER=1 (CI), where a missing engine is a failure.
+import assert from 'node:assert/strict';
+import { execFileSync, spawnSync } from 'node:child_process';
+import { existsSync, readFileSync } from 'node:fs';
+import { createServer } from 'node:net';
+import { after, before, describe, test } from 'node:test';
+import { setTimeout as sleep } from 'node:timers/promises';
+
+const DOCKER = process.env.DOCKER ?? (existsSync('/usr/bin/docker') ? '/usr/bin/docker' : 'docker');
+const IMAGE = 'simple-rest:latest';
+const BASE_IMAGE = 'gcr.io/distroless/nodejs24-debian13:nonroot';
+const version: string = JSON.parse(readFileSync('packages/service/package.json', 'utf8')).version;
+
+function docker(...args: string[]): string {
+  return execFileSync(DOCKER, args, { encoding: 'utf8', stdio: ['ignore', 'pipe', 'pipe'] }).trim();
+}
+
+function engineIsUp(): boolean {
+  return spawnSync(DOCKER, ['version', '--format', '{{.Server.Version}}'], { stdio: 'ignore' }).status === 0;
+}
+
+function freePort(): Promise<number> {
+  return new Promise((resolve) => {
+    const server = createServer().listen(0, '127.0.0.1', () => {
+      const { port } = server.address() as { port: number };
+      server.close(() => resolve(port));
+    });
+  });
+}
+
+/** Docker's --network host: the container's port is this machine's, so traffic stays on loopback. */
+async function runContainer(name: string, env: Record<string, string> = {}) {
+  const port = await freePort();
+  const envArgs = Object.entries({ PORT: String(port), ...env }).flatMap(([key, value]) => ['-e', `${key}=${value}`]);
+  docker('run', '-d', '--name', name, '--network', 'host', '--read-only', ...envArgs, IMAGE);
+  const url = `http://127.0.0.1:${port}`;
+  for (let attempt = 0; attempt < 50; attempt++) {
+    if (
+      await fetch(`${url}/healthz`).then(
+        (res) => res.ok,
+        () => false,
+      )
+    )
+      return url;
+    await sleep(100);
+  }
+  throw new Error(`${name} did not answer on ${url}: ${docker('logs', name)}`);
+}
+
+const engineUp = engineIsUp();
+if (!engineUp && process.env.REQUIRE_DOCKER === '1') {
+  throw new Error(`REQUIRE_DOCKER=1 but no Docker engine answers ${DOCKER} (start one with bash ../shared/docker/up)`);
+}
+
+describe('the Docker image', {
+  skip: engineUp ? false : `no Docker engine answers ${DOCKER}; container tests skipped`,
+}, () => {
+  const containers: string[] = [];
+  const name = (suffix: string) => {
+    const container = `simple-rest-test-${process.pid}-${suffix}`;
+    containers.push(container);
+    return container;
+  };
+
+  before(() => {
+    const registry = execFileSync('npm', ['config', 'get', 'registry'], { encoding: 'utf8' }).trim();
+    const started = performance.now();
+    execFileSync('bash', ['scripts/docker-build.sh', '--network', 'host', '--quiet'], {
+      env: { ...process.env, DOCKER, NPM_CONFIG_REGISTRY: registry },
+      stdio: ['ignore', 'ignore', 'inherit'],
+    });
+    console.log(`built ${IMAGE} in ${((performance.now() - started) / 1000).toFixed(1)} s`);
+  });
+
+  after(() => {
+    for (const container of containers) spawnSync(DOCKER, ['rm', '-f', container], { stdio: 'ignore' });
+  });
+
+  test('labels: OCI version, revision, created, source, title, description, licenses', () => {
+    const labels = JSON.parse(docker('image', 'inspect', '-f', '{{json .Config.Labels}}', IMAGE));
+    assert.equal(labels['org.opencontainers.image.version'], version);
+    assert.equal(
+      labels['org.opencontainers.image.revision'],
+      execFileSync('git', ['rev-parse', 'HEAD'], { encoding: 'utf8' }).trim(),
+    );
+    assert.match(labels['org.opencontainers.image.created'], /^\d{4}-\d\d-\d\dT\d\d:\d\d:\d\dZ$/);
+    assert.equal(labels['org.opencontainers.image.title'], 'simple-rest');
+    assert.equal(labels['org.opencontainers.image.licenses'], 'MIT');
+    assert.match(labels['org.opencontainers.image.source'], /^https:\/\//);
+    assert.ok(labels['org.opencontainers.image.description'].length > 0);
+    const tags = docker('image', 'inspect', '-f', '{{json .RepoTags}}', IMAGE);
+    assert.deepEqual(JSON.parse(tags).sort(), [`simple-rest:${version}`, 'simple-rest:latest']);
+  });
+
+  test('production settings: NODE_ENV, non-root user, exec-form command, health check', () => {
+    const config = JSON.parse(docker('image', 'inspect', '-f', '{{json .Config}}', IMAGE));
+    assert.ok(config.Env.includes('NODE_ENV=production'));
+    assert.ok(config.Env.includes('HOST=0.0.0.0'));
+    assert.ok(config.Env.includes('PORT=5000'));
+    assert.notEqual(config.User, '');
+    assert.notEqual(config.User, 'root');
+    assert.deepEqual(config.Cmd, ['dist/main.mjs']);
+    assert.deepEqual(config.Healthcheck.Test, ['CMD', '/nodejs/bin/node', 'dist/healthcheck.mjs']);
+  });
+
+  test('the app adds at most 15 MB above the runtime base image', () => {
+    const size = (image: string) => Number(docker('image', 'inspect', '-f', '{{.Size}}', image));
+    const appBytes = size(IMAGE) - size(BASE_IMAGE);
+    console.log(
+      `image ${(size(IMAGE) / 1e6).toFixed(1)} MB, of which the app's layers ${(appBytes / 1e6).toFixed(2)} MB`,
+    );
+    assert.ok(appBytes <= 15e6, `${appBytes} bytes`);
+  });
+
+  test('read-only, as a non-root uid, it serves the contract and turns healthy', async () => {
+    const container = name('contract');
+    const url = await runContainer(container);
+    for (const [path, body] of [
+      ['/', 'Hallo from CORE!'],
+      ['/Kalimaha/', 'Hallo Kalimaha from CORE!'],
+      ['/blueprint/', 'Hallo!'],
+      ['/blueprint/Kalimaha/', 'Hallo Kalimaha!'],
+    ] as const) {
+      const res = await fetch(`${url}${path}`);
+      assert.equal(res.status, 200, path);
+      assert.equal(res.headers.get('content-type'), 'text/plain; charset=utf-8', path);
+      assert.equal(await res.text(), body, path);
+    }
+    const redirect = await fetch(`${url}/Kalimaha`, { redirect: 'manual' });
+    assert.equal(redirect.status, 308);
+    assert.equal(redirect.headers.get('location'), '/Kalimaha/');
+    assert.equal((await fetch(`${url}/docs/`)).status, 200);
+
+    // The engine's ps needs a pid column to map processes to the container.
+    const uids = docker('top', container, '-eo', 'pid,uid')
+      .split('\n')
+      .slice(1)
+      .map((line) => line.trim().split(/\s+/)[1]);
+    assert.ok(uids.length > 0);
+    for (const uid of uids) assert.equal(uid, '65532');
+
+    let health = '';
+    for (let attempt = 0; attempt < 60 && health !== 'healthy'; attempt++) {
+      health = docker('inspect', '-f', '{{.State.Health.Status}}', container);
+      if (health !== 'healthy') await sleep(500);
+    }
+    assert.equal(health, 'healthy');
+  });
+
+  test('MODULES mounts the bundled dice module by name', async () => {
+    const url = await runContainer(name('modules'), { MODULES: '@simple-rest/blueprint=/blueprint,@simple-rest/dice' });
+    assert.match(await (await fetch(`${url}/dice/2d6/`)).text(), /^2d6: [1-6] \+ [1-6] = \d+$/);
+    const about = (await (await fetch(`${url}/version`)).json()) as { modules: { name: string }[] };
+    assert.deepEqual(
+      about.modules.map((module) => module.name),
+      ['@simple-rest/blueprint', '@simple-rest/dice'],
+    );
+  });
+
+  test('docker stop ends it gracefully: exit code 0, well before the 10-second kill', async () => {
+    const container = name('stop');
+    await runContainer(container);
+    const started = performance.now();
+    docker('stop', '-t', '10', container);
+    const seconds = (performance.now() - started) / 1000;
+    console.log(`docker stop took ${seconds.toFixed(2)} s`);
+    assert.equal(docker('inspect', '-f', '{{.State.ExitCode}}', container), '0');
+    assert.equal(docker('inspect', '-f', '{{.State.OOMKilled}}', container), 'false');
+  });
+});
