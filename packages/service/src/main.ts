@@ -31,12 +31,13 @@ async function main(): Promise<void> {
       if (err) {
         // State is unknown after an uncaught error: log it and exit non-zero for a restart.
         logger.fatal({ err }, 'uncaught error, exiting');
-        throw err;
+      } else {
+        logger.info({ signal }, 'signal received');
+        await drainAndClose(app, config.SHUTDOWN_DELAY_MS);
       }
-      logger.info({ signal }, 'signal received');
-      await drainAndClose(app, config.SHUTDOWN_DELAY_MS);
-      // Write out what the asynchronous destination still holds, in order, before exiting.
+      // Write out what the asynchronous destination still holds before the process exits.
       await new Promise<void>((resolve) => logger.flush(() => resolve()));
+      if (err) throw err; // close-with-grace exits 1 when this function throws
     },
   );
 
