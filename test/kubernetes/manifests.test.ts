@@ -1,0 +1,116 @@
+// The Kubernetes manifests, rendered offline with kubectl kustomize and validated against the
+// Kubernetes JSON schemas that kubernetes-models ships; their probes, port, image and shutdown
+// timings checked against the service and the dockerizer.
+import assert from 'node:assert/strict';
+import { execFileSync } from 'node:child_process';
+import { readFileSync } from 'node:fs';
+import { test } from 'node:test';
+import { Deployment } from 'kubernetes-models/apps/v1/Deployment';
+import { HorizontalPodAutoscaler } from 'kubernetes-models/autoscaling/v2/HorizontalPodAutoscaler';
+import { Ingress } from 'kubernetes-models/networking.k8s.io/v1/Ingress';
+import { PodDisruptionBudget } from 'kubernetes-models/policy/v1/PodDisruptionBudget';
+import { Namespace } from 'kubernetes-models/v1/Namespace';
+import { Service } from 'kubernetes-models/v1/Service';
+import { parseAllDocuments } from 'yaml';
+import { configSchema } from '../../packages/service/src/config.js';
+import { loadModules, parseModuleList } from '../../packages/service/src/modules.js';
+import { buildApp } from '../../packages/service/src/rest/app.js';
+
+type Manifest = { kind: string; metadata: { name: string }; [key: string]: unknown };
+
+const models: Record<string, new (data: never) => { validate(): void }> = {
+  Deployment,
+  HorizontalPodAutoscaler,
+  Ingress,
+  Namespace,
+  PodDisruptionBudget,
+  Service,
+};
+
+function render(path: string): Manifest[] {
+  const output = execFileSync('kubectl', ['kustomize', path], { encoding: 'utf8' });
+  return parseAllDocuments(output).map((document) => document.toJS() as Manifest);
+}
+
+const base = render('deploy/kubernetes');
+const production = render('deploy/kubernetes/overlays/production');
+const deploymentOf = (manifests: Manifest[]) => manifests.find((manifest) => manifest.kind === 'Deployment') as any;
+
+for (const [name, manifests] of [
+  ['base', base],
+  ['production overlay', production],
+] as const) {
+  test(`the ${name} renders offline and every object is valid against its Kubernetes schema`, () => {
+    assert.ok(manifests.length >= 4);
+    for (const manifest of manifests) {
+      const Model = models[manifest.kind];
+      assert.ok(Model, `no schema model for ${manifest.kind}`);
+      assert.doesNotThrow(() => new Model(manifest as never).validate(), `${manifest.kind}/${manifest.metadata.name}`);
+    }
+  });
+}
+
+test('the base holds a Deployment, Service, HorizontalPodAutoscaler and PodDisruptionBudget; production adds an Ingress', () => {
+  assert.deepEqual(base.map((manifest) => manifest.kind).sort(), [
+    'Deployment',
+    'HorizontalPodAutoscaler',
+    'PodDisruptionBudget',
+    'Service',
+  ]);
+  assert.ok(production.some((manifest) => manifest.kind === 'Ingress'));
+});
+
+test('the Deployment rolls without losing capacity and runs locked down', () => {
+  const deployment = deploymentOf(base);
+  assert.equal(deployment.spec.replicas, 3);
+  assert.deepEqual(deployment.spec.strategy.rollingUpdate, { maxUnavailable: 0, maxSurge: 1 });
+  const pod = deployment.spec.template.spec;
+  assert.equal(pod.securityContext.runAsNonRoot, true);
+  assert.equal(pod.securityContext.seccompProfile.type, 'RuntimeDefault');
+  assert.ok(pod.topologySpreadConstraints.some((c: any) => c.topologyKey === 'kubernetes.io/hostname'));
+  const [container] = pod.containers;
+  assert.equal(container.securityContext.readOnlyRootFilesystem, true);
+  assert.equal(container.securityContext.allowPrivilegeEscalation, false);
+  assert.deepEqual(container.securityContext.capabilities.drop, ['ALL']);
+  assert.ok(container.resources.requests.cpu && container.resources.requests.memory);
+  assert.ok(container.resources.limits.memory);
+});
+
+test("probes ask paths the service really serves, on the service's port", async (t) => {
+  const container = deploymentOf(base).spec.template.spec.containers[0];
+  const port = container.ports.find((p: any) => p.name === 'http');
+  assert.equal(port.containerPort, configSchema.properties.PORT.default);
+  const app = await buildApp({ modules: await loadModules(parseModuleList(configSchema.properties.MODULES.default)) });
+  t.after(() => app.close());
+  for (const probe of [container.startupProbe, container.livenessProbe, container.readinessProbe]) {
+    assert.equal(probe.httpGet.port, 'http');
+    const res = await app.inject({ url: probe.httpGet.path });
+    assert.equal(res.statusCode, 200, probe.httpGet.path);
+  }
+  assert.equal(container.livenessProbe.httpGet.path, '/healthz');
+  assert.equal(container.readinessProbe.httpGet.path, '/readyz');
+});
+
+test("the image is the dockerizer's: simple-rest:<the service's version>", () => {
+  const version = JSON.parse(readFileSync('packages/service/package.json', 'utf8')).version;
+  assert.equal(deploymentOf(base).spec.template.spec.containers[0].image, `simple-rest:${version}`);
+  assert.match(readFileSync('scripts/docker-build.sh', 'utf8'), /-t "simple-rest:\$version"/);
+  assert.equal(
+    deploymentOf(production).spec.template.spec.containers[0].image,
+    `registry.example.com/simple-rest:${version}`,
+  );
+});
+
+test('preStop, SHUTDOWN_DELAY_MS and SHUTDOWN_TIMEOUT_MS fit within terminationGracePeriodSeconds', () => {
+  for (const manifests of [base, production]) {
+    const pod = deploymentOf(manifests).spec.template.spec;
+    const container = pod.containers[0];
+    const env = Object.fromEntries(container.env.map((variable: any) => [variable.name, Number(variable.value)]));
+    const preStopMs = container.lifecycle.preStop.sleep.seconds * 1000;
+    assert.ok(env.SHUTDOWN_DELAY_MS > 0 && env.SHUTDOWN_DELAY_MS < env.SHUTDOWN_TIMEOUT_MS);
+    // SIGTERM comes after preStop; the service then exits within SHUTDOWN_TIMEOUT_MS.
+    assert.ok(preStopMs + env.SHUTDOWN_TIMEOUT_MS < pod.terminationGracePeriodSeconds * 1000);
+    // A readiness failure is seen within one period, well inside the preStop pause.
+    assert.ok(container.readinessProbe.periodSeconds * container.readinessProbe.failureThreshold * 1000 < preStopMs);
+  }
+});
