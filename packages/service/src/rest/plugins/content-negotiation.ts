@@ -4,6 +4,11 @@ import fp from 'fastify-plugin';
 const PLAIN_TEXT = 'text/plain';
 const JSON_TYPE = 'application/json';
 
+/** Only an Accept naming JSON or application/* can prefer it; the rest skip negotiation. */
+function mayPreferJson(accept: string | undefined): boolean {
+  return accept !== undefined && (accept.includes('json') || accept.includes('application/*'));
+}
+
 /**
  * Routes answer plain text; a client that prefers JSON gets the same text as
  * `{"message": …}`. Done once here, so modules need not know about representations.
@@ -14,7 +19,8 @@ export const contentNegotiationPlugin = fp(async (app) => {
     const type = reply.getHeader('content-type');
     if (reply.statusCode !== 200 || typeof type !== 'string' || !type.startsWith(PLAIN_TEXT)) return payload;
     reply.header('vary', 'Accept');
-    if (typeof payload !== 'string' || request.accepts().type([PLAIN_TEXT, JSON_TYPE]) !== JSON_TYPE) return payload;
+    if (typeof payload !== 'string' || !mayPreferJson(request.headers.accept)) return payload;
+    if (request.accepts().type([PLAIN_TEXT, JSON_TYPE]) !== JSON_TYPE) return payload;
     reply.type(`${JSON_TYPE}; charset=utf-8`);
     return JSON.stringify({ message: payload });
   });

@@ -17,7 +17,7 @@ export const errorsPlugin = fp(async (app) => {
  * hook runs for them, so they get the security headers and request id here.
  */
 export const frameworkErrors: NonNullable<FastifyServerOptions['frameworkErrors']> = (error, request, reply) => {
-  applySecurityHeaders(request, reply);
+  applySecurityHeaders(reply);
   echoRequestId(request, reply);
   answerError(error, request, reply);
 };

@@ -1,0 +1,93 @@
+// Writes the measured section of docs/benchmarks.md (between its markers, so the analysis
+// around it stays) and the chart docs/benchmarks.svg.
+import { existsSync, readFileSync, writeFileSync } from 'node:fs';
+
+export interface BenchResult {
+  readonly name: string;
+  readonly requestsPerSecond: number;
+  readonly p50Ms: number;
+  readonly p99Ms: number;
+  readonly errors: number;
+  readonly peakRssMb: number;
+  readonly coldStartMs: number;
+}
+
+export interface BenchRun {
+  readonly date: string;
+  readonly machine: Record<string, unknown>;
+  readonly results: readonly BenchResult[];
+}
+
+const DOC = 'docs/benchmarks.md';
+const CHART = 'docs/benchmarks.svg';
+const START = '<!-- results:start -->';
+const END = '<!-- results:end -->';
+
+export function writeReport(run: BenchRun): void {
+  const baseline = run.results.find((result) => result.name === 'node:http');
+  if (!baseline) throw new Error('no node:http baseline in the results');
+  const ratio = (value: number, base: number) => (value / base).toFixed(2);
+  const rows = run.results.map(
+    (r) =>
+      `| ${r.name} | ${r.requestsPerSecond.toFixed(0)} | ${ratio(r.requestsPerSecond, baseline.requestsPerSecond)} | ${r.p50Ms.toFixed(2)} | ${ratio(r.p50Ms, baseline.p50Ms)} | ${r.p99Ms.toFixed(2)} | ${ratio(r.p99Ms, baseline.p99Ms)} | ${r.peakRssMb.toFixed(1)} | ${ratio(r.peakRssMb, baseline.peakRssMb)} | ${r.coldStartMs.toFixed(0)} | ${ratio(r.coldStartMs, baseline.coldStartMs)} |`,
+  );
+  const machine = Object.entries(run.machine)
+    .map(([key, value]) => `\`${key}\`: ${String(value)}`)
+    .join(' · ');
+  const section = [
+    START,
+    `Measured ${run.date} by \`npm run bench\` (raw figures: [bench/results/${run.date}.json](../bench/results/${run.date}.json)).`,
+    '',
+    `Machine and settings: ${machine}.`,
+    '',
+    '| server | req/s | × node:http | p50 ms | × | p99 ms | × | peak RSS MB | × | cold start ms | × |',
+    '|---|---|---|---|---|---|---|---|---|---|---|',
+    ...rows,
+    '',
+    '![Throughput and cold start, as a ratio to bare node:http](benchmarks.svg)',
+    END,
+  ].join('\n');
+  const current = existsSync(DOC) ? readFileSync(DOC, 'utf8') : `# Benchmarks\n\n${START}\n${END}\n`;
+  const [before = '', rest = ''] = current.split(START);
+  const after = rest.split(END)[1] ?? '\n';
+  writeFileSync(DOC, `${before}${section}${after}`);
+  writeFileSync(CHART, chart(run.results, baseline));
+}
+
+/** Two horizontal bar panels: throughput and cold start, each with its value labelled. */
+function chart(results: readonly BenchResult[], baseline: BenchResult): string {
+  const barHeight = 22;
+  const labelWidth = 230;
+  const barWidth = 360;
+  const panelHeight = results.length * (barHeight + 6) + 40;
+  const escapeXml = (text: string) => text.replaceAll('&', '&amp;').replaceAll('<', '&lt;');
+  const panel = (title: string, y0: number, value: (r: BenchResult) => number, unit: string, color: string) => {
+    const max = Math.max(...results.map(value));
+    const bars = results.map((r, index) => {
+      const y = y0 + 30 + index * (barHeight + 6);
+      const width = Math.max(1, (value(r) / max) * barWidth);
+      const ratio = (value(r) / value(baseline)).toFixed(2);
+      return [
+        `<text x="${labelWidth - 8}" y="${y + 15}" text-anchor="end">${escapeXml(r.name)}</text>`,
+        `<rect x="${labelWidth}" y="${y}" width="${width.toFixed(1)}" height="${barHeight}" fill="${color}"/>`,
+        `<text x="${labelWidth + width + 6}" y="${y + 15}">${value(r).toFixed(0)} ${unit} (${ratio}×)</text>`,
+      ].join('');
+    });
+    return [`<text x="10" y="${y0 + 18}" font-weight="bold">${escapeXml(title)}</text>`, ...bars].join('\n');
+  };
+  const height = panelHeight * 2 + 10;
+  return [
+    `<svg xmlns="http://www.w3.org/2000/svg" width="${labelWidth + barWidth + 190}" height="${height}" font-family="sans-serif" font-size="13">`,
+    '<rect width="100%" height="100%" fill="white"/>',
+    panel('Throughput, requests per second (higher is better)', 0, (r) => r.requestsPerSecond, 'req/s', '#3b7dd8'),
+    panel(
+      'Cold start, spawn to first 200, median (lower is better)',
+      panelHeight,
+      (r) => r.coldStartMs,
+      'ms',
+      '#d8843b',
+    ),
+    '</svg>',
+    '',
+  ].join('\n');
+}
