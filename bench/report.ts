@@ -70,14 +70,15 @@ function chart(results: readonly BenchResult[], baseline: BenchResult): string {
       return [
         `<text x="${labelWidth - 8}" y="${y + 15}" text-anchor="end">${escapeXml(r.name)}</text>`,
         `<rect x="${labelWidth}" y="${y}" width="${width.toFixed(1)}" height="${barHeight}" fill="${color}"/>`,
-        `<text x="${labelWidth + width + 6}" y="${y + 15}">${value(r).toFixed(0)} ${unit} (${ratio}×)</text>`,
+        `<text x="${(labelWidth + width + 6).toFixed(1)}" y="${y + 15}">${value(r).toFixed(0)} ${unit} (${ratio}×)</text>`,
       ].join('');
     });
     return [`<text x="10" y="${y0 + 18}" font-weight="bold">${escapeXml(title)}</text>`, ...bars].join('\n');
   };
   const height = panelHeight * 2 + 10;
   return [
-    `<svg xmlns="http://www.w3.org/2000/svg" width="${labelWidth + barWidth + 190}" height="${height}" font-family="sans-serif" font-size="13">`,
+    `<svg xmlns="http://www.w3.org/2000/svg" role="img" width="${labelWidth + barWidth + 190}" height="${height}" font-family="sans-serif" font-size="13">`,
+    '<title>simple-rest benchmarks: throughput and cold start beside bare node:http and the alternatives</title>',
     '<rect width="100%" height="100%" fill="white"/>',
     panel('Throughput, requests per second (higher is better)', 0, (r) => r.requestsPerSecond, 'req/s', '#3b7dd8'),
     panel(

@@ -47,6 +47,12 @@ export const configSchema = {
       default: 1000,
       description: 'an integer of milliseconds, 0 or more (0 turns load shedding off)',
     },
+    WEB_CONCURRENCY: {
+      type: 'string',
+      pattern: '^(auto|[1-9][0-9]{0,2})$',
+      default: '1',
+      description: 'a number of worker processes from 1 to 999, or auto for the CPUs the container may use',
+    },
   },
 } as const;
 
@@ -62,6 +68,7 @@ export interface Config {
   readonly SHUTDOWN_DELAY_MS: number;
   readonly SHUTDOWN_TIMEOUT_MS: number;
   readonly MAX_EVENT_LOOP_DELAY_MS: number;
+  readonly WEB_CONCURRENCY: string;
 }
 
 /** A setting that failed validation; its message is the one line an operator reads. */

@@ -14,6 +14,7 @@ test('with nothing set, every setting takes its default', () => {
     SHUTDOWN_DELAY_MS: 0,
     SHUTDOWN_TIMEOUT_MS: 10000,
     MAX_EVENT_LOOP_DELAY_MS: 1000,
+    WEB_CONCURRENCY: '1',
   });
 });
 
@@ -58,6 +59,8 @@ const invalid = [
     'SHUTDOWN_TIMEOUT_MS="0" is not allowed: expected an integer of milliseconds, 1 or more',
   ],
   ['MAX_EVENT_LOOP_DELAY_MS', '1.5', 'MAX_EVENT_LOOP_DELAY_MS="1.5" is not allowed'],
+  ['WEB_CONCURRENCY', '0', 'WEB_CONCURRENCY="0" is not allowed: expected a number of worker processes from 1 to 999'],
+  ['WEB_CONCURRENCY', 'all', 'WEB_CONCURRENCY="all" is not allowed'],
 ] as const;
 
 for (const [name, value, message] of invalid) {
