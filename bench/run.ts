@@ -268,7 +268,7 @@ if (!smoke && options.only === undefined) {
     node: process.version,
     // wrk --version prints its version and exits 1.
     client: useWrk
-      ? spawnSync('/usr/bin/wrk', ['--version'], { encoding: 'utf8' }).stdout.split('\n')[0]
+      ? spawnSync('/usr/bin/wrk', ['--version'], { encoding: 'utf8' }).stdout.split(' [')[0]
       : 'autocannon',
     python: hasFlask
       ? execFileSync(python, ['-c', 'import flask, sys; print(sys.version.split()[0], flask.__version__)'], {
