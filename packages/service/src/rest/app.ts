@@ -13,6 +13,27 @@ import { trailingSlashPlugin } from './plugins/trailing-slash.js';
 import { greetingRoutes } from './routes/greetings.js';
 import { operationsRoutes } from './routes/operations.js';
 
+/** Socket timeouts, in milliseconds; the defaults are SOCKET_TIMEOUTS. */
+export interface SocketTimeouts {
+  /** A client must send its whole request head within this (slowloris). */
+  readonly headersMs: number;
+  /** A client must send its whole request within this. */
+  readonly requestMs: number;
+  /** An idle keep-alive connection is closed after this. */
+  readonly keepAliveMs: number;
+  /** How often Node checks the first two. */
+  readonly checkIntervalMs: number;
+}
+
+// keepAliveMs is Fastify's default, longer than the 60 s idle timeout of common load
+// balancers, so the balancer closes first and never sends on a connection being closed.
+export const SOCKET_TIMEOUTS: SocketTimeouts = {
+  headersMs: 10_000,
+  requestMs: 30_000,
+  keepAliveMs: 72_000,
+  checkIntervalMs: 1_000,
+};
+
 export interface AppOptions {
   /** The modules to mount, already loaded (see loadModules). */
   readonly modules: readonly MountedModule[];
@@ -24,11 +45,18 @@ export interface AppOptions {
   readonly maxEventLoopDelayMs?: number;
   /** Where logs go; none by default (tests), pino on stdout from main. */
   readonly logger?: FastifyBaseLogger;
+  readonly timeouts?: SocketTimeouts;
 }
 
 /** Builds the service without listening: main.ts listens, tests use inject(). */
 export async function buildApp(options: AppOptions): Promise<FastifyInstance> {
-  const { modules, corsOrigins = '*', accessLog = true, maxEventLoopDelayMs = 1000 } = options;
+  const {
+    modules,
+    corsOrigins = '*',
+    accessLog = true,
+    maxEventLoopDelayMs = 1000,
+    timeouts = SOCKET_TIMEOUTS,
+  } = options;
   const app = Fastify({
     ...(options.logger && { loggerInstance: options.logger }),
     genReqId: requestIdOf,
@@ -36,6 +64,9 @@ export async function buildApp(options: AppOptions): Promise<FastifyInstance> {
     frameworkErrors,
     // Long enough that over-long names reach validation and get 400, not a bare 404.
     routerOptions: { maxParamLength: 1000 },
+    http: { headersTimeout: timeouts.headersMs, connectionsCheckingInterval: timeouts.checkIntervalMs },
+    requestTimeout: timeouts.requestMs,
+    keepAliveTimeout: timeouts.keepAliveMs,
   });
 
   // Cross-cutting behaviour first: its hooks then apply to every route registered after it.

@@ -155,6 +155,14 @@ test('CORS preflight allows any origin and the Content-Type header', async (t) =
   assert.equal(res.headers['access-control-allow-methods'], 'GET, HEAD');
 });
 
+test('a bare OPTIONS, without preflight headers, gets the same 204 and no error', async (t) => {
+  const app = await buildTestApp(t);
+  const res = await app.inject({ method: 'OPTIONS', url: '/' });
+  assert.equal(res.statusCode, 204);
+  assert.equal(res.headers['access-control-allow-origin'], '*');
+  assert.equal(res.body, '');
+});
+
 test('CORS_ORIGINS narrows CORS to the listed origins', async (t) => {
   const app = await buildTestApp(t, { corsOrigins: 'https://a.example,https://b.example' });
   const allowed = await app.inject({ url: '/', headers: { origin: 'https://b.example' } });

@@ -1,0 +1,141 @@
+// Property-based tests: whatever a client sends, the answer is a well-formed 2xx, 3xx or 4xx
+// with the right content type, never a 5xx, and the service keeps answering.
+import assert from 'node:assert/strict';
+import { after, before, test } from 'node:test';
+import { sayHallo as blueprintHallo } from '@simple-rest/blueprint';
+import fc from 'fast-check';
+import type { FastifyInstance, LightMyRequestResponse } from 'fastify';
+import { sayHallo as coreHallo } from '../../src/core/hallo.js';
+import { loadModules, parseModuleList } from '../../src/modules.js';
+import { buildApp } from '../../src/rest/app.js';
+
+let app: FastifyInstance;
+before(async () => {
+  app = await buildApp({ modules: await loadModules(parseModuleList('@simple-rest/blueprint=/blueprint')) });
+  await app.ready();
+});
+after(() => app.close());
+
+const RUNS = { numRuns: 300 };
+
+test('sayHallo (both cores) wraps any string, unchanged', () => {
+  fc.assert(
+    fc.property(fc.string({ unit: 'grapheme', maxLength: 200 }), (name) => {
+      assert.equal(coreHallo(name), `Hallo ${name} from CORE!`);
+      assert.equal(blueprintHallo(name), `Hallo ${name}!`);
+    }),
+    RUNS,
+  );
+});
+
+/** What every answer must be, whatever was asked. */
+function assertWellFormed(res: LightMyRequestResponse, method: string): void {
+  assert.ok(res.statusCode >= 200 && res.statusCode < 500, `status ${res.statusCode}: ${res.body}`);
+  assert.equal(res.headers['x-content-type-options'], 'nosniff');
+  assert.match(String(res.headers['x-request-id']), /^[A-Za-z0-9._:-]{1,128}$/);
+  if (res.statusCode >= 400) {
+    assert.equal(res.headers['content-type'], 'application/problem+json; charset=utf-8');
+    if (method !== 'HEAD') assert.equal((JSON.parse(res.body) as { status: number }).status, res.statusCode);
+  } else if (res.statusCode >= 300) {
+    const location = String(res.headers.location);
+    assert.match(location, /^\/[^/]/, 'a same-site path');
+    assert.match(location, /^[\x21-\x7e]+$/, 'visible ASCII only: nothing to inject');
+  } else if (res.statusCode === 200 && res.headers['content-type']?.toString().startsWith('text/')) {
+    assert.equal(res.headers['content-type'], 'text/plain; charset=utf-8');
+  }
+}
+
+// Path segments from every kind of input: any Unicode, percent-escapes valid or not, encoded
+// slashes and dots, NUL and control characters, CR/LF, and lengths around the limit.
+const segment = fc.oneof(
+  fc.string({ unit: 'grapheme', maxLength: 30 }).map(encodeURIComponent),
+  fc.string({ unit: 'binary', maxLength: 30 }).map((text) => encodeURIComponent(text.replace(/[\uD800-\uDFFF]/g, ''))),
+  fc.stringMatching(/^(%[0-9A-Fa-f]{0,2}|[a-z.]){1,12}$/),
+  fc.constantFrom(
+    '%2F',
+    '%2f',
+    '..',
+    '.',
+    '%2e%2e',
+    '%00',
+    '%0D%0A',
+    '%0d%0aSet-Cookie:x=1',
+    '%E0%A4%A',
+    '%FF',
+    '%C0%AF',
+  ),
+  fc.integer({ min: 95, max: 110 }).map((length) => 'n'.repeat(length)),
+);
+const path = fc
+  .tuple(fc.constantFrom('', '/blueprint'), fc.array(segment, { maxLength: 3 }), fc.boolean(), fc.option(segment))
+  .map(
+    ([prefix, segments, slash, query]) =>
+      `${prefix}/${segments.join('/')}${slash ? '/' : ''}${query ? `?q=${query}` : ''}`,
+  );
+
+test('any path, percent-encoded or not: a well-formed answer, never a 5xx', async () => {
+  await fc.assert(
+    fc.asyncProperty(path, async (url) => {
+      assertWellFormed(await app.inject({ url }), 'GET');
+    }),
+    RUNS,
+  );
+});
+
+test('any method: a well-formed answer, never a 5xx', async () => {
+  const method = fc.constantFrom(
+    'GET',
+    'HEAD',
+    'POST',
+    'PUT',
+    'DELETE',
+    'PATCH',
+    'OPTIONS',
+    'TRACE',
+    'SEARCH',
+    'PROPFIND',
+  );
+  await fc.assert(
+    fc.asyncProperty(method, path, async (verb, url) => {
+      assertWellFormed(await app.inject({ method: verb as 'GET', url }), verb);
+    }),
+    RUNS,
+  );
+});
+
+test('any Accept and X-Request-Id: a well-formed answer with a safe request id', async () => {
+  const header = fc.oneof(
+    fc.string({ maxLength: 200 }),
+    fc.stringMatching(/^[A-Za-z0-9._:-]{1,140}$/),
+    fc.constantFrom('application/json;q=abc', '*/*;q=2', 'text/plain;;;,,', 'application/*', '', ' '),
+  );
+  const visible = (text: string) => text.replace(/[^\x20-\x7e]/g, '');
+  await fc.assert(
+    fc.asyncProperty(header, header, fc.constantFrom('/', '/Kalimaha/', '/blueprint/Ann/'), async (accept, id, url) => {
+      const res = await app.inject({ url, headers: { accept: visible(accept), 'x-request-id': visible(id) } });
+      assertWellFormed(res, 'GET');
+      assert.equal(res.statusCode, 200);
+      if (/^[A-Za-z0-9._:-]{1,128}$/.test(visible(id))) assert.equal(res.headers['x-request-id'], visible(id));
+    }),
+    RUNS,
+  );
+});
+
+test('names up to the limit are greeted exactly; one past it gets 400', async () => {
+  await fc.assert(
+    fc.asyncProperty(fc.string({ unit: 'grapheme-ascii', minLength: 1, maxLength: 100 }), async (name) => {
+      const res = await app.inject({ url: `/blueprint/${encodeURIComponent(name)}/` });
+      assert.equal(res.statusCode, 200);
+      assert.equal(res.body, `Hallo ${name}!`);
+    }),
+    RUNS,
+  );
+  await fc.assert(
+    fc.asyncProperty(fc.string({ unit: 'grapheme', minLength: 101, maxLength: 140 }), async (name) => {
+      const res = await app.inject({ url: `/${encodeURIComponent(name)}/` });
+      if ([...name].length > 100) assert.equal(res.statusCode, 400);
+      assertWellFormed(res, 'GET');
+    }),
+    { numRuns: 100 },
+  );
+});
