@@ -105,6 +105,28 @@ describe('the Docker image', {
     assert.deepEqual(config.Healthcheck.Test, ['CMD', '/nodejs/bin/node', 'dist/healthcheck.mjs']);
   });
 
+  test('the image holds only the bundled app: no npm node_modules, sources, source maps or tests', () => {
+    const container = docker('create', IMAGE);
+    containers.push(container);
+    const listing = execFileSync(`${DOCKER} export ${container} | tar -t`, { encoding: 'utf8', shell: '/bin/bash' });
+    const appFiles = listing
+      .split('\n')
+      .filter((path) => path.startsWith('app/') && !path.endsWith('/'))
+      .sort();
+    const allowed = [
+      /^app\/package\.json$/,
+      /^app\/dist\/(main|healthcheck)\.mjs$/,
+      /^app\/dist\/main\.mjs\.LEGAL\.txt$/,
+      /^app\/dist\/static\/[\w.-]+\.(js|css|html|png|svg|json)$/,
+      /^app\/node_modules\/@simple-rest\/(blueprint|dice)\/(package\.json|dist\/index\.js(\.LEGAL\.txt)?)$/,
+    ];
+    assert.ok(appFiles.length > 5);
+    assert.deepEqual(
+      appFiles.filter((path) => !allowed.some((pattern) => pattern.test(path))),
+      [],
+    );
+  });
+
   test('the app adds at most 15 MB above the runtime base image', () => {
     const size = (image: string) => Number(docker('image', 'inspect', '-f', '{{.Size}}', image));
     const appBytes = size(IMAGE) - size(BASE_IMAGE);

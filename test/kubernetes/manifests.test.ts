@@ -18,6 +18,44 @@ import { buildApp } from '../../packages/service/src/rest/app.js';
 
 type Manifest = { kind: string; metadata: { name: string }; [key: string]: unknown };
 
+/** The parts of a rendered Deployment these tests read. */
+interface DeploymentView {
+  spec: {
+    replicas: number;
+    strategy: { rollingUpdate: { maxUnavailable: number; maxSurge: number } };
+    template: {
+      spec: {
+        terminationGracePeriodSeconds: number;
+        securityContext: { runAsNonRoot: boolean; seccompProfile: { type: string } };
+        topologySpreadConstraints: { topologyKey: string }[];
+        containers: ContainerView[];
+      };
+    };
+  };
+}
+
+interface Probe {
+  httpGet: { path: string; port: string };
+  periodSeconds: number;
+  failureThreshold: number;
+}
+
+interface ContainerView {
+  image: string;
+  ports: { name: string; containerPort: number }[];
+  env: { name: string; value: string }[];
+  resources: { requests: { cpu?: string; memory?: string }; limits: { memory?: string } };
+  startupProbe: Probe;
+  livenessProbe: Probe;
+  readinessProbe: Probe;
+  lifecycle: { preStop: { sleep: { seconds: number } } };
+  securityContext: {
+    readOnlyRootFilesystem: boolean;
+    allowPrivilegeEscalation: boolean;
+    capabilities: { drop: string[] };
+  };
+}
+
 const models: Record<string, new (data: never) => { validate(): void }> = {
   Deployment,
   HorizontalPodAutoscaler,
@@ -34,7 +72,14 @@ function render(path: string): Manifest[] {
 
 const base = render('deploy/kubernetes');
 const production = render('deploy/kubernetes/overlays/production');
-const deploymentOf = (manifests: Manifest[]) => manifests.find((manifest) => manifest.kind === 'Deployment') as any;
+const deploymentOf = (manifests: Manifest[]) =>
+  manifests.find((manifest) => manifest.kind === 'Deployment') as unknown as DeploymentView;
+
+function containerOf(manifests: Manifest[]): ContainerView {
+  const [container] = deploymentOf(manifests).spec.template.spec.containers;
+  assert.ok(container, 'the Deployment has a container');
+  return container;
+}
 
 for (const [name, manifests] of [
   ['base', base],
@@ -67,8 +112,8 @@ test('the Deployment rolls without losing capacity and runs locked down', () => 
   const pod = deployment.spec.template.spec;
   assert.equal(pod.securityContext.runAsNonRoot, true);
   assert.equal(pod.securityContext.seccompProfile.type, 'RuntimeDefault');
-  assert.ok(pod.topologySpreadConstraints.some((c: any) => c.topologyKey === 'kubernetes.io/hostname'));
-  const [container] = pod.containers;
+  assert.ok(pod.topologySpreadConstraints.some((c) => c.topologyKey === 'kubernetes.io/hostname'));
+  const container = containerOf(base);
   assert.equal(container.securityContext.readOnlyRootFilesystem, true);
   assert.equal(container.securityContext.allowPrivilegeEscalation, false);
   assert.deepEqual(container.securityContext.capabilities.drop, ['ALL']);
@@ -77,9 +122,9 @@ test('the Deployment rolls without losing capacity and runs locked down', () => 
 });
 
 test("probes ask paths the service really serves, on the service's port", async (t) => {
-  const container = deploymentOf(base).spec.template.spec.containers[0];
-  const port = container.ports.find((p: any) => p.name === 'http');
-  assert.equal(port.containerPort, configSchema.properties.PORT.default);
+  const container = containerOf(base);
+  const port = container.ports.find((p) => p.name === 'http');
+  assert.equal(port?.containerPort, configSchema.properties.PORT.default);
   const app = await buildApp({ modules: await loadModules(parseModuleList(configSchema.properties.MODULES.default)) });
   t.after(() => app.close());
   for (const probe of [container.startupProbe, container.livenessProbe, container.readinessProbe]) {
@@ -93,23 +138,22 @@ test("probes ask paths the service really serves, on the service's port", async 
 
 test("the image is the dockerizer's: simple-rest:<the service's version>", () => {
   const version = JSON.parse(readFileSync('packages/service/package.json', 'utf8')).version;
-  assert.equal(deploymentOf(base).spec.template.spec.containers[0].image, `simple-rest:${version}`);
+  assert.equal(containerOf(base).image, `simple-rest:${version}`);
   assert.match(readFileSync('scripts/docker-build.sh', 'utf8'), /-t "simple-rest:\$version"/);
-  assert.equal(
-    deploymentOf(production).spec.template.spec.containers[0].image,
-    `registry.example.com/simple-rest:${version}`,
-  );
+  assert.equal(containerOf(production).image, `registry.example.com/simple-rest:${version}`);
 });
 
 test('preStop, SHUTDOWN_DELAY_MS and SHUTDOWN_TIMEOUT_MS fit within terminationGracePeriodSeconds', () => {
   for (const manifests of [base, production]) {
     const pod = deploymentOf(manifests).spec.template.spec;
-    const container = pod.containers[0];
-    const env = Object.fromEntries(container.env.map((variable: any) => [variable.name, Number(variable.value)]));
+    const container = containerOf(manifests);
+    const setting = (name: string) => Number(container.env.find((variable) => variable.name === name)?.value);
+    const delayMs = setting('SHUTDOWN_DELAY_MS');
+    const timeoutMs = setting('SHUTDOWN_TIMEOUT_MS');
     const preStopMs = container.lifecycle.preStop.sleep.seconds * 1000;
-    assert.ok(env.SHUTDOWN_DELAY_MS > 0 && env.SHUTDOWN_DELAY_MS < env.SHUTDOWN_TIMEOUT_MS);
+    assert.ok(delayMs > 0 && delayMs < timeoutMs, `${delayMs} < ${timeoutMs}`);
     // SIGTERM comes after preStop; the service then exits within SHUTDOWN_TIMEOUT_MS.
-    assert.ok(preStopMs + env.SHUTDOWN_TIMEOUT_MS < pod.terminationGracePeriodSeconds * 1000);
+    assert.ok(preStopMs + timeoutMs < pod.terminationGracePeriodSeconds * 1000);
     // A readiness failure is seen within one period, well inside the preStop pause.
     assert.ok(container.readinessProbe.periodSeconds * container.readinessProbe.failureThreshold * 1000 < preStopMs);
   }

@@ -5,7 +5,7 @@
 // SIGTERM it (it drains: readiness 503, SHUTDOWN_DELAY_MS, close), and wait for exit 0.
 // Without nginx the suite skips with one line, unless REQUIRE_NGINX=1 (CI).
 import assert from 'node:assert/strict';
-import { type ChildProcess, spawn, spawnSync } from 'node:child_process';
+import { type ChildProcess, spawn } from 'node:child_process';
 import { existsSync, mkdtempSync, writeFileSync } from 'node:fs';
 import { Agent, get } from 'node:http';
 import { createServer } from 'node:net';
