@@ -12,6 +12,7 @@ import { availableParallelism, cpus, release } from 'node:os';
 import { setTimeout as sleep } from 'node:timers/promises';
 import { parseArgs, promisify } from 'node:util';
 import autocannon from 'autocannon';
+import { CONTRACT } from '../packages/service/test/contract.js';
 import { type BenchResult, writeReport } from './report.js';
 
 const { values: options } = parseArgs({
@@ -31,13 +32,6 @@ const pinned = availableParallelism() >= 2 && existsSync('/usr/bin/taskset');
 const useWrk = existsSync('/usr/bin/wrk');
 const python = '/usr/bin/python3';
 const hasFlask = spawnSync(python, ['-c', 'import flask'], { stdio: 'ignore' }).status === 0;
-
-const CONTRACT = [
-  ['/', 'Hallo from CORE!'],
-  ['/Kalimaha/', 'Hallo Kalimaha from CORE!'],
-  ['/blueprint/', 'Hallo!'],
-  ['/blueprint/Kalimaha/', 'Hallo Kalimaha!'],
-] as const;
 
 interface Server {
   readonly name: string;

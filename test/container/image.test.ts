@@ -7,6 +7,7 @@ import { existsSync, readFileSync } from 'node:fs';
 import { createServer } from 'node:net';
 import { after, before, describe, test } from 'node:test';
 import { setTimeout as sleep } from 'node:timers/promises';
+import { CONTRACT } from '../../packages/service/test/contract.js';
 
 const DOCKER = process.env.DOCKER ?? (existsSync('/usr/bin/docker') ? '/usr/bin/docker' : 'docker');
 const IMAGE = 'simple-rest:latest';
@@ -139,12 +140,7 @@ describe('the Docker image', {
   test('read-only, as a non-root uid, it serves the contract and turns healthy', async () => {
     const container = name('contract');
     const url = await runContainer(container);
-    for (const [path, body] of [
-      ['/', 'Hallo from CORE!'],
-      ['/Kalimaha/', 'Hallo Kalimaha from CORE!'],
-      ['/blueprint/', 'Hallo!'],
-      ['/blueprint/Kalimaha/', 'Hallo Kalimaha!'],
-    ] as const) {
+    for (const [path, body] of CONTRACT) {
       const res = await fetch(`${url}${path}`);
       assert.equal(res.status, 200, path);
       assert.equal(res.headers.get('content-type'), 'text/plain; charset=utf-8', path);

@@ -1,17 +1,13 @@
 import assert from 'node:assert/strict';
 import { test } from 'node:test';
 import { setTimeout as sleep } from 'node:timers/promises';
+import { CONTRACT } from '../contract.js';
 import { runToExit, startService } from './process.js';
 
 test('the real entry point serves the contract over HTTP and exits 0 on SIGTERM', async (t) => {
   const service = await startService();
   t.after(() => service.child.kill('SIGKILL'));
-  for (const [path, body] of [
-    ['/', 'Hallo from CORE!'],
-    ['/Kalimaha/', 'Hallo Kalimaha from CORE!'],
-    ['/blueprint/', 'Hallo!'],
-    ['/blueprint/Kalimaha/', 'Hallo Kalimaha!'],
-  ] as const) {
+  for (const [path, body] of CONTRACT) {
     const res = await fetch(`${service.url}${path}`);
     assert.equal(res.status, 200, path);
     assert.equal(res.headers.get('content-type'), 'text/plain; charset=utf-8', path);

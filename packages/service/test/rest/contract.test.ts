@@ -1,15 +1,9 @@
 import assert from 'node:assert/strict';
 import { test } from 'node:test';
+import { CONTRACT } from '../contract.js';
 import { buildTestApp } from '../helper.js';
 
-const contract = [
-  ['/', 'Hallo from CORE!'],
-  ['/Kalimaha/', 'Hallo Kalimaha from CORE!'],
-  ['/blueprint/', 'Hallo!'],
-  ['/blueprint/Kalimaha/', 'Hallo Kalimaha!'],
-] as const;
-
-for (const [url, body] of contract) {
+for (const [url, body] of CONTRACT) {
   test(`GET ${url} answers "${body}" as plain text`, async (t) => {
     const app = await buildTestApp(t);
     const res = await app.inject({ url });
