@@ -3,14 +3,17 @@
 // REQUIRE_DOCKER=1 (CI), where a missing engine is a failure.
 import assert from 'node:assert/strict';
 import { execFileSync, spawnSync } from 'node:child_process';
-import { existsSync, readFileSync } from 'node:fs';
+import { existsSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { createServer } from 'node:net';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
 import { after, before, describe, test } from 'node:test';
 import { setTimeout as sleep } from 'node:timers/promises';
 import { CONTRACT } from '../../packages/service/test/contract.js';
 
 const DOCKER = process.env.DOCKER ?? (existsSync('/usr/bin/docker') ? '/usr/bin/docker' : 'docker');
 const IMAGE = 'simple-rest:latest';
+const EXTENDED_IMAGE = `simple-rest-extended-test:${process.pid}`;
 const BASE_IMAGE = 'gcr.io/distroless/nodejs24-debian13:nonroot';
 const version: string = JSON.parse(readFileSync('packages/service/package.json', 'utf8')).version;
 
@@ -32,10 +35,10 @@ function freePort(): Promise<number> {
 }
 
 /** Docker's --network host: the container's port is this machine's, so traffic stays on loopback. */
-async function runContainer(name: string, env: Record<string, string> = {}) {
+async function runContainer(name: string, env: Record<string, string> = {}, image = IMAGE) {
   const port = await freePort();
   const envArgs = Object.entries({ PORT: String(port), ...env }).flatMap(([key, value]) => ['-e', `${key}=${value}`]);
-  docker('run', '-d', '--name', name, '--network', 'host', '--read-only', ...envArgs, IMAGE);
+  docker('run', '-d', '--name', name, '--network', 'host', '--read-only', ...envArgs, image);
   const url = `http://127.0.0.1:${port}`;
   for (let attempt = 0; attempt < 50; attempt++) {
     if (
@@ -65,8 +68,9 @@ describe('the Docker image', {
     return container;
   };
 
+  const registry = execFileSync('npm', ['config', 'get', 'registry'], { encoding: 'utf8' }).trim();
+
   before(() => {
-    const registry = execFileSync('npm', ['config', 'get', 'registry'], { encoding: 'utf8' }).trim();
     const started = performance.now();
     execFileSync('bash', ['scripts/docker-build.sh', '--network', 'host', '--quiet'], {
       env: { ...process.env, DOCKER, NPM_CONFIG_REGISTRY: registry },
@@ -77,6 +81,7 @@ describe('the Docker image', {
 
   after(() => {
     for (const container of containers) spawnSync(DOCKER, ['rm', '-f', container], { stdio: 'ignore' });
+    spawnSync(DOCKER, ['rmi', '-f', EXTENDED_IMAGE], { stdio: 'ignore' });
   });
 
   test('labels: OCI version, revision, created, source, title, description, licenses', () => {
@@ -175,6 +180,61 @@ describe('the Docker image', {
       about.modules.map((module) => module.name),
       ['@simple-rest/blueprint', '@simple-rest/dice'],
     );
+  });
+
+  test('the image extended with a module from outside (examples/extra-modules) mounts it by name', async () => {
+    // A packed tarball stands in for the registry: the lockfile, npm ci and the copy are the same.
+    const context = mkdtempSync(join(tmpdir(), 'simple-rest-extra-'));
+    try {
+      const tarball = execFileSync(
+        'npm',
+        ['pack', '--pack-destination', context, 'test/container/fixtures/ping-module'],
+        {
+          encoding: 'utf8',
+          stdio: ['ignore', 'pipe', 'ignore'],
+        },
+      ).trim();
+      const manifest = { name: 'extra-modules', private: true, dependencies: { '@example/ping': `file:${tarball}` } };
+      writeFileSync(join(context, 'package.json'), JSON.stringify(manifest));
+      execFileSync('npm', ['install', '--package-lock-only', '--no-audit', '--no-fund'], {
+        cwd: context,
+        stdio: 'ignore',
+      });
+      docker(
+        'build',
+        '--network',
+        'host',
+        '--quiet',
+        '-f',
+        'examples/extra-modules/Dockerfile',
+        '--build-arg',
+        `NPM_CONFIG_REGISTRY=${registry}`,
+        '--build-arg',
+        `BASE=${IMAGE}`,
+        '--build-arg',
+        'MODULES=@simple-rest/blueprint=/blueprint,@example/ping',
+        '-t',
+        EXTENDED_IMAGE,
+        context,
+      );
+    } finally {
+      rmSync(context, { recursive: true, force: true });
+    }
+
+    const url = await runContainer(name('extended'), {}, EXTENDED_IMAGE);
+    const pong = await fetch(`${url}/ping/`);
+    assert.equal(pong.status, 200);
+    assert.equal(pong.headers.get('content-type'), 'text/plain; charset=utf-8');
+    assert.equal(await pong.text(), 'pong');
+    const redirect = await fetch(`${url}/ping`, { redirect: 'manual' });
+    assert.equal(redirect.status, 308);
+    assert.equal(redirect.headers.get('location'), '/ping/');
+    assert.equal(await (await fetch(`${url}/blueprint/Kalimaha/`)).text(), 'Hallo Kalimaha!');
+    const about = (await (await fetch(`${url}/version`)).json()) as { modules: unknown[] };
+    assert.deepEqual(about.modules, [
+      { name: '@simple-rest/blueprint', version: '0.1.0', prefix: '/blueprint' },
+      { name: '@example/ping', version: '1.2.3', prefix: '/ping' },
+    ]);
   });
 
   test('docker stop ends it gracefully: exit code 0, well before the 10-second kill', async () => {
