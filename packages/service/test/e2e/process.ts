@@ -1,9 +1,13 @@
 import { type ChildProcess, spawn } from 'node:child_process';
 import { once } from 'node:events';
 import { existsSync } from 'node:fs';
+import { resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
 
-export const ENTRY_POINT = fileURLToPath(new URL('../../dist/main.js', import.meta.url));
+/** The compiled entry point `npm start` runs, or another build of it (CI: the image's bundle). */
+export const ENTRY_POINT = process.env.SERVICE_ENTRY_POINT
+  ? resolve(process.env.SERVICE_ENTRY_POINT)
+  : fileURLToPath(new URL('../../dist/main.js', import.meta.url));
 
 export interface RunningService {
   readonly child: ChildProcess;
