@@ -289,7 +289,7 @@ describe('the Docker image', {
       assert.deepEqual(Object.keys(host.Tmpfs), ['/tmp']);
 
       const url = `http://127.0.0.1:${port}`;
-      assert.ok(await answersHealthz(url), docker('logs', container));
+      if (!(await answersHealthz(url))) assert.fail(`compose's container did not answer: ${docker('logs', container)}`);
       assert.equal(await (await fetch(`${url}/blueprint/Kalimaha/`)).text(), 'Hallo Kalimaha!');
 
       assert.equal(await healthStatus(container), 'healthy');

@@ -23,7 +23,7 @@ export interface RunningService {
  * it listens. `nodeArgs` go before the script (a preload, say).
  */
 export async function startService(env: Record<string, string> = {}, nodeArgs: string[] = []): Promise<RunningService> {
-  if (!existsSync(ENTRY_POINT)) throw new Error(`${ENTRY_POINT} is missing: run npm run build first`);
+  if (!existsSync(ENTRY_POINT)) throw new Error(`${ENTRY_POINT} is missing: run npm run build (or bundle) first`);
   const child = spawn(process.execPath, [...nodeArgs, ENTRY_POINT], {
     env: { PATH: process.env.PATH ?? '', HOST: '127.0.0.1', PORT: '0', ...env },
     stdio: ['ignore', 'pipe', 'pipe'],
