@@ -1,6 +1,6 @@
 // npm run soak [-- --seconds 300]: a bounded long run of the bundled service under steady load
 // on loopback, sampling its heap and RSS from /metrics. Fails (exit 1) when memory grows past
-// the stated bounds between the first and the last quarter of the run, after a warm-up.
+// the stated bounds between the second and the last quarter of the run (the first is warm-up).
 import { execFile, spawn } from 'node:child_process';
 import { existsSync } from 'node:fs';
 import { setTimeout as sleep } from 'node:timers/promises';

@@ -2,7 +2,6 @@ import { defineModule } from '@simple-rest/module-contract';
 import { blueprintRoutes } from './rest/routes.js';
 
 export { sayHallo } from './core/hallo.js';
-export { blueprintRoutes } from './rest/routes.js';
 
 export default defineModule({
   packageJson: new URL('../package.json', import.meta.url),

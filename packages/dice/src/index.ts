@@ -2,7 +2,6 @@ import { defineModule } from '@simple-rest/module-contract';
 import { diceRoutes } from './rest/routes.js';
 
 export * from './core/dice.js';
-export { diceRoutes } from './rest/routes.js';
 
 export default defineModule({
   packageJson: new URL('../package.json', import.meta.url),

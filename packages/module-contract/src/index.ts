@@ -75,7 +75,7 @@ function isRecord(value: unknown): value is Record<string, unknown> {
 }
 
 /** Longest name, in characters, that a greeting route accepts; longer ones get 400. */
-export const MAX_NAME_LENGTH = 100;
+const MAX_NAME_LENGTH = 100;
 
 /** Params schema of a `/:name/` route, shared so every module bounds names alike. */
 export const nameParams = {

@@ -84,17 +84,25 @@ test('several bad settings are all named on the one line', () => {
   });
 });
 
-test("the README's configuration table matches the schema", () => {
+test("the README's configuration table names every setting, its default and what it allows", () => {
   const readme = readFileSync(new URL('../../../README.md', import.meta.url), 'utf8');
   const table = readme.split('<!-- config-table:start -->')[1]?.split('<!-- config-table:end -->')[0] ?? '';
   const rows = table
     .split('\n')
     .filter((line) => /^\|\s*`[A-Z_]+`\s*\|/.test(line))
     .map((line) => line.split('|').map((cell) => cell.trim()));
-  const documented = rows.map(([, name, byDefault]) => [name, byDefault]);
-  const expected = Object.entries(configSchema.properties).map(([name, property]) => [
-    `\`${name}\``,
-    `\`${property.default}\``,
-  ]);
-  assert.deepEqual(documented, expected);
+  assert.deepEqual(
+    rows.map(([, name, byDefault]) => [name, byDefault]),
+    Object.entries(configSchema.properties).map(([name, property]) => [`\`${name}\``, `\`${property.default}\``]),
+  );
+  // What a setting allows: each value of an enum, and each bound of an integer, stands in its row.
+  for (const [, name = '', , allowed = ''] of rows) {
+    const property: Readonly<Record<string, unknown>> =
+      configSchema.properties[name.replaceAll('`', '') as keyof typeof configSchema.properties];
+    for (const value of (property.enum as readonly string[] | undefined) ?? [])
+      assert.ok(allowed.includes(`\`${value}\``), `${name} names ${value}`);
+    for (const bound of [property.minimum, property.maximum]) {
+      if (bound !== undefined) assert.match(allowed, new RegExp(`\\b${bound}\\b`), `${name} states ${bound}`);
+    }
+  }
 });

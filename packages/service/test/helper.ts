@@ -1,5 +1,6 @@
 import { Writable } from 'node:stream';
 import type { TestContext } from 'node:test';
+import { setTimeout as sleep, setImmediate as yieldToLoop } from 'node:timers/promises';
 import type { FastifyInstance } from 'fastify';
 import pino from 'pino';
 import { configSchema } from '../src/config.js';
@@ -29,4 +30,33 @@ export function capturingLogger() {
     },
   });
   return { logger: pino({ level: 'info' }, stream), lines };
+}
+
+/** Overload as it looks from inside: the loop keeps turning, but every turn lags by `lagMs`. */
+export function lagEventLoop(lagMs: number): { stop: () => void } {
+  let running = true;
+  void (async () => {
+    while (running) {
+      const until = Date.now() + lagMs;
+      while (Date.now() < until) {
+        // busy, as a saturated process is
+      }
+      await yieldToLoop();
+    }
+  })();
+  return {
+    stop: () => {
+      running = false;
+    },
+  };
+}
+
+/** Asks `url` every 100 ms, at most `attempts` times, until it answers `status`. */
+export async function pollUntil(app: FastifyInstance, url: string, status: number, attempts: number) {
+  for (let attempt = 0; attempt < attempts; attempt++) {
+    const res = await app.inject({ url });
+    if (res.statusCode === status) return res;
+    await sleep(100);
+  }
+  return undefined;
 }

@@ -9,8 +9,8 @@ export interface Roll extends DiceSpec {
   readonly total: number;
 }
 
-export const MAX_DICE = 100;
-export const MAX_SIDES = 1000;
+const MAX_DICE = 100;
+const MAX_SIDES = 1000;
 const NOTATION = /^([1-9][0-9]{0,3})d([1-9][0-9]{0,4})$/;
 
 /** A die's throw: a whole number from 1 to `sides`. */

@@ -27,7 +27,7 @@ export interface SocketTimeouts {
 
 // keepAliveMs is Fastify's default, longer than the 60 s idle timeout of common load
 // balancers, so the balancer closes first and never sends on a connection being closed.
-export const SOCKET_TIMEOUTS: SocketTimeouts = {
+const SOCKET_TIMEOUTS: SocketTimeouts = {
   headersMs: 10_000,
   requestMs: 30_000,
   keepAliveMs: 72_000,

@@ -1,5 +1,6 @@
 import accepts from '@fastify/accepts';
 import fp from 'fastify-plugin';
+import vary from 'vary';
 
 const PLAIN_TEXT = 'text/plain';
 const JSON_TYPE = 'application/json';
@@ -18,7 +19,8 @@ export const contentNegotiationPlugin = fp(async (app) => {
   app.addHook('onSend', async (request, reply, payload) => {
     const type = reply.getHeader('content-type');
     if (reply.statusCode !== 200 || typeof type !== 'string' || !type.startsWith(PLAIN_TEXT)) return payload;
-    reply.header('vary', 'Accept');
+    // Appended, not set: with a list of CORS origins, Vary already names Origin.
+    reply.header('vary', vary.append(String(reply.getHeader('vary') ?? ''), 'Accept'));
     if (typeof payload !== 'string' || !mayPreferJson(request.headers.accept)) return payload;
     if (request.accepts().type([PLAIN_TEXT, JSON_TYPE]) !== JSON_TYPE) return payload;
     reply.type(`${JSON_TYPE}; charset=utf-8`);

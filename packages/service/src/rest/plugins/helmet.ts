@@ -12,10 +12,10 @@ const helmetOptions = {
 
 /**
  * The headers helmet sets for these options. They use no per-request input (no CSP nonces),
- * so helmet computes them once here instead of running its middleware on every request,
- * which cost 40% of the service's throughput (docs/benchmarks.md).
+ * so helmet computes them once here instead of running its middleware on every request
+ * (docs/benchmarks.md, "Throughput: what stands in the way", says what that bought).
  */
-export const securityHeaders: Readonly<Record<string, string>> = (() => {
+const securityHeaders: Readonly<Record<string, string>> = (() => {
   const headers: Record<string, string> = {};
   const recorder = {
     setHeader: (name: string, value: unknown) => {

@@ -2,7 +2,10 @@ import fastifyMetrics from 'fastify-metrics';
 import fp from 'fastify-plugin';
 
 // Per-route request count and latency histogram (labels: method, route, status_code),
-// plus prom-client's default process metrics; a fresh registry per app keeps tests apart.
+// plus prom-client's default process metrics. They live in prom-client's one global registry,
+// which clearRegisterOnInit empties when an app starts, so building a second app in the same
+// process (as the tests do) does not fail on metrics registered twice; two apps alive at once
+// share it.
 export const metricsPlugin = fp(async (app) => {
   // fastify-metrics is CommonJS with an `exports.default`, which ESM sees as `.default`.
   await app.register(fastifyMetrics.default, {

@@ -1,0 +1,31 @@
+import { request } from 'node:http';
+
+export interface RawResponse {
+  readonly statusCode: number;
+  readonly headers: Readonly<Record<string, string | string[] | undefined>>;
+  readonly body: string;
+}
+
+/**
+ * A request over a real socket whose path is sent exactly as given. Browsers, fetch, curl and
+ * inject() remove dot segments (`/x/../` becomes `/`) before sending; Node's http.request does not.
+ */
+export function requestAsIs(
+  origin: string,
+  path: string,
+  { method = 'GET', headers = {} }: { method?: string; headers?: Record<string, string> } = {},
+): Promise<RawResponse> {
+  return new Promise((resolve, reject) => {
+    const outgoing = request(new URL(origin), { method, path, headers }, (response) => {
+      let body = '';
+      response.setEncoding('utf8');
+      response.on('data', (chunk: string) => {
+        body += chunk;
+      });
+      response.on('end', () => resolve({ statusCode: response.statusCode ?? 0, headers: response.headers, body }));
+      response.on('error', reject);
+    });
+    outgoing.on('error', reject);
+    outgoing.end();
+  });
+}

@@ -1,0 +1,2 @@
+export { type RawResponse, requestAsIs } from './http.js';
+export { assertProperty } from './property.js';
