@@ -1,2 +1,4 @@
+export { type ConformanceOptions, testModule } from './conformance.js';
+export { type MountOptions, mountModule } from './host.js';
 export { type RawResponse, requestAsIs } from './http.js';
 export { assertProperty } from './property.js';

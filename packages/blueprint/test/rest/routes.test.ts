@@ -1,20 +1,20 @@
 import assert from 'node:assert/strict';
+import type { TestContext } from 'node:test';
 import { test } from 'node:test';
-import Fastify from 'fastify';
+import type { Prefix } from '@simple-rest/module-contract';
+import { mountModule } from '@simple-rest/testing';
 import blueprint from '../../src/index.js';
 
-// The tutorial's test: the blueprint on a bare app at /test, with nothing of the service.
-async function bareAppWithBlueprintAt(prefix: string, t: { after: (fn: () => Promise<void>) => void }) {
-  // Fastify's default maxParamLength (100 raw bytes) would 404 long names before validation.
-  const app = Fastify({ maxParamLength: 1000 });
-  await app.register(blueprint.routes, { prefix });
+// The tutorial's test: the blueprint alone at /test, here inside the host that will serve it.
+async function hostWithBlueprintAt(prefix: Prefix, t: TestContext) {
+  const app = await mountModule(blueprint, { prefix });
   t.after(() => app.close());
   return app;
 }
 
-for (const prefix of ['/test', '/blueprint']) {
+for (const prefix of ['/test', '/blueprint'] as const) {
   test(`GET ${prefix}/ answers Hallo! in plain text`, async (t) => {
-    const app = await bareAppWithBlueprintAt(prefix, t);
+    const app = await hostWithBlueprintAt(prefix, t);
     const res = await app.inject({ url: `${prefix}/` });
     assert.equal(res.statusCode, 200);
     assert.equal(res.headers['content-type'], 'text/plain; charset=utf-8');
@@ -22,7 +22,7 @@ for (const prefix of ['/test', '/blueprint']) {
   });
 
   test(`GET ${prefix}/Kalimaha/ answers Hallo Kalimaha!`, async (t) => {
-    const app = await bareAppWithBlueprintAt(prefix, t);
+    const app = await hostWithBlueprintAt(prefix, t);
     const res = await app.inject({ url: `${prefix}/Kalimaha/` });
     assert.equal(res.statusCode, 200);
     assert.equal(res.headers['content-type'], 'text/plain; charset=utf-8');
@@ -31,7 +31,7 @@ for (const prefix of ['/test', '/blueprint']) {
 }
 
 test('a name past the limit is refused with 400, not served', async (t) => {
-  const app = await bareAppWithBlueprintAt('/test', t);
+  const app = await hostWithBlueprintAt('/test', t);
   const res = await app.inject({ url: `/test/${'a'.repeat(101)}/` });
   assert.equal(res.statusCode, 400);
 });

@@ -1,12 +1,14 @@
 import assert from 'node:assert/strict';
+import type { TestContext } from 'node:test';
 import { test } from 'node:test';
-import Fastify from 'fastify';
+import { mountModule } from '@simple-rest/testing';
+import type { Thrower } from '../../src/core/dice.js';
 import dice from '../../src/index.js';
 import { diceRoutes } from '../../src/rest/routes.js';
 
-async function appWithDice(t: { after: (fn: () => Promise<void>) => void }, throwDie?: (sides: number) => number) {
-  const app = Fastify();
-  await app.register(throwDie ? diceRoutes(throwDie) : dice.routes, { prefix: '/dice' });
+/** The dice module in the host at /dice, with a predictable die when the test gives one. */
+async function appWithDice(t: TestContext, throwDie?: Thrower) {
+  const app = await mountModule(throwDie ? { ...dice, routes: diceRoutes(throwDie) } : dice);
   t.after(() => app.close());
   return app;
 }
@@ -40,7 +42,7 @@ test('bad notation gets 400 with the reason', async (t) => {
   const res = await app.inject({ url: '/dice/101d6/' });
   assert.equal(res.statusCode, 400);
   assert.equal(
-    res.json().message,
+    res.json().detail,
     '"101d6" is not dice notation: expected NdM with 1 to 100 dice of 2 to 1000 sides, such as 3d6',
   );
   assert.equal((await app.inject({ url: '/dice/abc/' })).statusCode, 400);

@@ -1,0 +1,5 @@
+// The host's promises to every module, checked by the kit every module author runs.
+import { testModule } from '@simple-rest/testing';
+import dice from '../src/index.js';
+
+testModule(dice, { names: ['3d6', '1d2'] });

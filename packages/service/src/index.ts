@@ -1,0 +1,4 @@
+// What a module's tests use: the host, built around the module without listening.
+
+export type { MountedModule } from './modules.js';
+export { type AppOptions, buildApp } from './rest/app.js';
