@@ -4,14 +4,18 @@
 # package manager or setuid binaries for an intruder to use. The price is no `docker exec sh`,
 # and a HEALTHCHECK written in Node (below).
 
+# Every workspace's package.json and nothing else, so a new workspace needs no line here. This
+# stage reruns on any change, but its output changes only with a manifest, so the install layer
+# below is reused until a dependency changes.
+FROM node:24-slim AS manifests
+WORKDIR /app
+COPY packages packages
+RUN find packages -mindepth 2 -maxdepth 2 ! -name package.json -exec rm -rf {} +
+
 FROM node:24-slim AS build
 WORKDIR /app
-# Manifests first: the install layer is reused until a dependency changes.
 COPY package.json package-lock.json ./
-COPY packages/module-contract/package.json packages/module-contract/
-COPY packages/blueprint/package.json packages/blueprint/
-COPY packages/dice/package.json packages/dice/
-COPY packages/service/package.json packages/service/
+COPY --from=manifests /app/packages packages
 ARG NPM_CONFIG_REGISTRY
 RUN --mount=type=cache,target=/root/.npm npm ci --no-audit --no-fund
 COPY scripts/bundle.mjs scripts/

@@ -1,12 +1,18 @@
 // Bundles the deployable app into packages/service/bundle/, laid out like the service's
 // package (package.json, dist/main.mjs, dist/healthcheck.mjs), with Swagger UI's files in
 // dist/static/ and each module a package of its own under node_modules/, so MODULES still
-// loads modules by name. A fraction of the size of node_modules, and a faster start.
+// loads modules by name, and the module contract beside them, which outside modules import as
+// a peer. A fraction of the size of node_modules, and a faster start. The modules are the
+// workspaces whose package.json has the keyword simple-rest-module: adding one is one place.
+import { readFileSync } from 'node:fs';
 import { cp, mkdir, rm } from 'node:fs/promises';
 import { build } from 'esbuild';
 
 const outdir = 'packages/service/bundle';
-const modules = ['blueprint', 'dice'];
+const readManifest = (directory) => JSON.parse(readFileSync(`${directory}/package.json`, 'utf8'));
+const modules = readManifest('.')
+  .workspaces.filter((directory) => readManifest(directory).keywords?.includes('simple-rest-module'))
+  .map((directory) => directory.replace(/^packages\//, ''));
 
 // CommonJS dependencies expect require and __dirname, which ESM lacks.
 const commonJsShim = [
@@ -46,11 +52,11 @@ await cp('node_modules/@fastify/swagger-ui/static', `${outdir}/dist/static`, {
   recursive: true,
   filter: (source) => !source.endsWith('.map'),
 });
-for (const name of modules) {
+for (const name of ['module-contract', ...modules]) {
   const target = `${outdir}/node_modules/@simple-rest/${name}`;
   await mkdir(target, { recursive: true });
   await cp(`packages/${name}/package.json`, `${target}/package.json`);
   // Fastify is the host's: a module imports only its types.
   await build({ ...shared, entryPoints: [`packages/${name}/src/index.ts`], outfile: `${target}/dist/index.js` });
 }
-console.log(`bundled into ${outdir}: the service and ${modules.join(', ')}`);
+console.log(`bundled into ${outdir}: the service, the module contract and ${modules.join(', ')}`);

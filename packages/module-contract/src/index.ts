@@ -11,8 +11,22 @@ declare module 'fastify' {
   }
 }
 
+/**
+ * This package's version, which a host compares with each module's peerDependencies range on
+ * it. A constant rather than a read of package.json, which a bundled host no longer has; a test
+ * keeps the two equal.
+ */
+export const CONTRACT_VERSION = '0.1.0';
+
 /** A URL path prefix: one or more `/segment`s, no trailing slash. */
 export type Prefix = `/${string}`;
+
+const PREFIX = /^(\/[A-Za-z0-9_~-][A-Za-z0-9._~-]*)+$/;
+
+/** True for `/segment[/segment…]` of unreserved characters, with no `.` or `..` segment and no trailing slash. */
+export function isPrefix(value: string): value is Prefix {
+  return PREFIX.test(value);
+}
 
 /**
  * What a simple-rest module gives the service that mounts it. The host owns

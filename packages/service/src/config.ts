@@ -25,9 +25,10 @@ export const configSchema = {
     },
     MODULES: {
       type: 'string',
-      pattern: '^((@[a-z0-9][a-z0-9._~-]*/)?[a-z0-9][a-z0-9._~-]*(=(/[A-Za-z0-9._~-]+)+)?(,|$))*$',
+      pattern:
+        '^((@[a-z0-9][a-z0-9._~-]*/)?[a-z0-9][a-z0-9._~-]*(@[0-9A-Za-z.^~*<>=| -]+?)?(=(/[A-Za-z0-9._~-]+)+)?(,|$))*$',
       default: '@simple-rest/blueprint=/blueprint',
-      description: 'a comma-separated list of package[=/prefix], or empty for none',
+      description: 'a comma-separated list of package[@version-range][=/prefix], or empty for none',
     },
     SHUTDOWN_DELAY_MS: {
       type: 'integer',

@@ -1,13 +1,17 @@
-import { isRestModule, type Prefix, type RestModule } from '@simple-rest/module-contract';
+import { existsSync, readFileSync } from 'node:fs';
+import { dirname, join } from 'node:path';
+import { fileURLToPath } from 'node:url';
+import { CONTRACT_VERSION, isPrefix, isRestModule, type Prefix, type RestModule } from '@simple-rest/module-contract';
+import semver from 'semver';
 import { ConfigError } from './config.js';
 
 /** Paths the service serves itself; a module mounted on one would shadow it. */
 export const SERVICE_PATHS = ['/healthz', '/readyz', '/metrics', '/version', '/openapi.json', '/docs'] as const;
 
-const VALID_PREFIX = /^(\/[A-Za-z0-9_~-][A-Za-z0-9._~-]*)+$/;
-
 export interface ModuleSpec {
   readonly packageName: string;
+  /** A semver range the installed version must satisfy. */
+  readonly versionRange?: string;
   readonly prefix?: Prefix;
 }
 
@@ -16,23 +20,43 @@ export interface MountedModule {
   readonly prefix: Prefix;
 }
 
-/** Reads MODULES (`package[=/prefix]`, comma-separated; empty for none), already checked by the config schema. */
+/** Reads MODULES (`package[@range][=/prefix]`, comma-separated; empty for none), already checked by the config schema. */
 export function parseModuleList(list: string): ModuleSpec[] {
   return list
     .split(',')
     .filter((entry) => entry !== '')
     .map((entry) => {
-      const [packageName = '', prefix] = entry.split('=');
-      return prefix === undefined ? { packageName } : { packageName, prefix: prefix as Prefix };
+      const [, packageName = '', versionRange, prefix] =
+        /^((?:@[^/@]+\/)?[^@=]+)(?:@(.+?))?(?:=(\/.*))?$/.exec(entry) ?? [];
+      if (versionRange !== undefined && semver.validRange(versionRange) === null) {
+        throw new ConfigError(
+          `Invalid configuration: MODULES names "${packageName}@${versionRange}", which is not a valid version range`,
+        );
+      }
+      return {
+        packageName,
+        ...(versionRange !== undefined && { versionRange }),
+        ...(prefix !== undefined && { prefix: prefix as Prefix }),
+      };
     });
+}
+
+/** The package.json fields the host checks before mounting. */
+interface Manifest {
+  readonly version?: string;
+  readonly peerDependencies?: Readonly<Record<string, string>>;
 }
 
 type Importer = (packageName: string) => Promise<{ default?: unknown }>;
 
-/** Loads each named package, checks it is a module and that the prefixes fit together. */
+/**
+ * Loads each named package, checks it is a module whose version and contract range fit, and
+ * that the prefixes fit together.
+ */
 export async function loadModules(
   specs: readonly ModuleSpec[],
   importer: Importer = (packageName) => import(packageName),
+  readManifest: (packageName: string) => Manifest = readInstalledManifest,
 ): Promise<MountedModule[]> {
   const mounted: MountedModule[] = [];
   for (const spec of specs) {
@@ -42,10 +66,41 @@ export async function loadModules(
         `Invalid configuration: MODULES names "${spec.packageName}", which is not a simple-rest module (its default export is not a RestModule)`,
       );
     }
+    checkVersions(spec, readManifest(spec.packageName));
     mounted.push({ module, prefix: spec.prefix ?? module.defaultPrefix });
   }
   checkPrefixes(mounted);
   return mounted;
+}
+
+function checkVersions({ packageName, versionRange }: ModuleSpec, manifest: Manifest): void {
+  const installed = manifest.version ?? 'unknown';
+  if (versionRange !== undefined && !semver.satisfies(installed, versionRange)) {
+    throw new ConfigError(
+      `Invalid configuration: MODULES wants "${packageName}" at ${versionRange}, but ${installed} is installed`,
+    );
+  }
+  const contractRange = manifest.peerDependencies?.['@simple-rest/module-contract'];
+  if (contractRange !== undefined && !semver.satisfies(CONTRACT_VERSION, contractRange)) {
+    throw new ConfigError(
+      `Invalid configuration: MODULES names "${packageName}" ${installed}, built for the module contract ${contractRange}; this service has ${CONTRACT_VERSION}`,
+    );
+  }
+}
+
+/** The package.json of an installed package: the first one above its entry point that has a version. */
+function readInstalledManifest(packageName: string): Manifest {
+  let directory = dirname(fileURLToPath(import.meta.resolve(packageName)));
+  for (;;) {
+    const path = join(directory, 'package.json');
+    if (existsSync(path)) {
+      const manifest = JSON.parse(readFileSync(path, 'utf8')) as Manifest;
+      if (manifest.version !== undefined) return manifest;
+    }
+    const parent = dirname(directory);
+    if (parent === directory) return {};
+    directory = parent;
+  }
 }
 
 async function importModule(packageName: string, importer: Importer) {
@@ -61,7 +116,7 @@ async function importModule(packageName: string, importer: Importer) {
 
 function checkPrefixes(mounted: readonly MountedModule[]): void {
   for (const [index, { module, prefix }] of mounted.entries()) {
-    if (!VALID_PREFIX.test(prefix)) {
+    if (!isPrefix(prefix)) {
       throw new ConfigError(
         `Invalid configuration: MODULES mounts "${module.name}" at "${prefix}", which is not a valid prefix (expected /segment[/segment…], no "." or ".." segments, no trailing slash)`,
       );

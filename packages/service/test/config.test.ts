@@ -50,7 +50,11 @@ const invalid = [
   ['ACCESS_LOG', 'yes', 'ACCESS_LOG="yes" is not allowed: expected on or off'],
   ['HOST', '', 'HOST="" is not allowed: expected an interface address or host name'],
   ['CORS_ORIGINS', 'a.example', 'CORS_ORIGINS="a.example" is not allowed: expected * or a comma-separated list'],
-  ['MODULES', 'Bad Name', 'MODULES="Bad Name" is not allowed: expected a comma-separated list of package[=/prefix]'],
+  [
+    'MODULES',
+    'Bad Name',
+    'MODULES="Bad Name" is not allowed: expected a comma-separated list of package[@version-range][=/prefix]',
+  ],
   ['MODULES', '@simple-rest/blueprint=blueprint', 'MODULES="@simple-rest/blueprint=blueprint" is not allowed'],
   ['SHUTDOWN_DELAY_MS', '-1', 'SHUTDOWN_DELAY_MS="-1" is not allowed: expected an integer of milliseconds, 0 or more'],
   [

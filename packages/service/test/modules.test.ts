@@ -1,8 +1,50 @@
 import assert from 'node:assert/strict';
+import { readFileSync } from 'node:fs';
 import { test } from 'node:test';
+import { CONTRACT_VERSION } from '@simple-rest/module-contract';
 import { ConfigError } from '../src/config.js';
 import { loadModules, parseModuleList, SERVICE_PATHS } from '../src/modules.js';
 import { buildTestApp } from './helper.js';
+
+test('parseModuleList reads version ranges, also with = in them', () => {
+  assert.deepEqual(parseModuleList('@acme/weather@^1.2=/weather,greet-v1@>=1.0.0 <2=/v1/greet,dice@1'), [
+    { packageName: '@acme/weather', versionRange: '^1.2', prefix: '/weather' },
+    { packageName: 'greet-v1', versionRange: '>=1.0.0 <2', prefix: '/v1/greet' },
+    { packageName: 'dice', versionRange: '1' },
+  ]);
+  assert.throws(() => parseModuleList('@acme/weather@^^1'), {
+    message: 'Invalid configuration: MODULES names "@acme/weather@^^1", which is not a valid version range',
+  });
+});
+
+test('an installed version outside the range is refused with one line naming both', async () => {
+  await assertRefused(
+    '@simple-rest/blueprint@^2',
+    'Invalid configuration: MODULES wants "@simple-rest/blueprint" at ^2, but 0.1.0 is installed',
+  );
+  const [mounted] = await loadModules(parseModuleList('@simple-rest/blueprint@^0.1=/greet'));
+  assert.equal(mounted?.prefix, '/greet');
+});
+
+test('a module built for another major of the contract is refused', async () => {
+  const manifest = () => ({ version: '3.0.0', peerDependencies: { '@simple-rest/module-contract': '^2.0.0' } });
+  await assert.rejects(
+    loadModules(parseModuleList('@simple-rest/blueprint'), (name) => import(name), manifest),
+    {
+      message:
+        'Invalid configuration: MODULES names "@simple-rest/blueprint" 3.0.0, built for the module contract ^2.0.0; this service has 0.1.0',
+    },
+  );
+  const fits = () => ({ version: '3.0.0', peerDependencies: { '@simple-rest/module-contract': '^0.1.0' } });
+  assert.equal((await loadModules(parseModuleList('@simple-rest/blueprint'), (name) => import(name), fits)).length, 1);
+});
+
+test('CONTRACT_VERSION is the contract package version', () => {
+  const manifest = JSON.parse(readFileSync(new URL('../../module-contract/package.json', import.meta.url), 'utf8')) as {
+    version: string;
+  };
+  assert.equal(CONTRACT_VERSION, manifest.version);
+});
 
 test('parseModuleList reads package[=/prefix] entries', () => {
   assert.deepEqual(parseModuleList('@simple-rest/blueprint=/blueprint,@simple-rest/dice'), [

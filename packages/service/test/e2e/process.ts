@@ -22,9 +22,13 @@ export interface RunningService {
  * Starts the real entry point, as `npm start` does, on a free loopback port, and resolves once
  * it listens. `nodeArgs` go before the script (a preload, say).
  */
-export async function startService(env: Record<string, string> = {}, nodeArgs: string[] = []): Promise<RunningService> {
-  if (!existsSync(ENTRY_POINT)) throw new Error(`${ENTRY_POINT} is missing: run npm run build (or bundle) first`);
-  const child = spawn(process.execPath, [...nodeArgs, ENTRY_POINT], {
+export async function startService(
+  env: Record<string, string> = {},
+  nodeArgs: string[] = [],
+  entryPoint = ENTRY_POINT,
+): Promise<RunningService> {
+  if (!existsSync(entryPoint)) throw new Error(`${entryPoint} is missing: run npm run build (or bundle) first`);
+  const child = spawn(process.execPath, [...nodeArgs, entryPoint], {
     env: { PATH: process.env.PATH ?? '', HOST: '127.0.0.1', PORT: '0', ...env },
     stdio: ['ignore', 'pipe', 'pipe'],
   });

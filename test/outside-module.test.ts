@@ -1,0 +1,83 @@
+// What an outside author does, end to end: create a module outside this repository, install and
+// test it, pack it, install the tarball beside a copy of the bundled service, and mount it by
+// MODULES with a version range. Needs the bundle (npm run bundle) and the npm registry.
+import assert from 'node:assert/strict';
+import { execFileSync, spawnSync } from 'node:child_process';
+import { cpSync, mkdirSync, mkdtempSync, readdirSync, rmSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { test } from 'node:test';
+import { startService } from '../packages/service/test/e2e/process.js';
+
+const root = new URL('..', import.meta.url).pathname;
+// Without NODE_TEST_CONTEXT, which would make the module's own test run report to this one.
+const { NODE_TEST_CONTEXT: _, ...env } = process.env;
+const npm = (cwd: string, ...args: string[]) =>
+  execFileSync('npm', [...args, '--no-audit', '--no-fund'], { cwd, env, encoding: 'utf8', stdio: 'pipe' });
+
+test('create-module with bad arguments: one line, exit 1, nothing written', () => {
+  const parent = mkdtempSync(join(tmpdir(), 'simple-rest-create-'));
+  try {
+    writeFileSync(join(parent, 'taken'), '');
+    for (const [args, message] of [
+      [['fresh', '--name', 'Bad Name'], /^create-module: "Bad Name" is not a valid package name: /],
+      [['fresh', '--name', '@acme/x', '--prefix', 'x/'], /^create-module: "x\/" is not a valid prefix: /],
+      [['.', '--name', '@acme/x'], /^create-module: .* exists and is not empty\n$/],
+      [['fresh'], /^create-module: usage: create-module <dir> --name <package>/],
+    ] as const) {
+      const run = spawnSync(process.execPath, [join(root, 'packages/create-module/dist/cli.js'), ...args], {
+        cwd: parent,
+        encoding: 'utf8',
+      });
+      assert.equal(run.status, 1, args.join(' '));
+      assert.match(run.stderr, message);
+      assert.equal(run.stderr.trim().split('\n').length, 1, run.stderr);
+      assert.deepEqual(readdirSync(parent), ['taken']);
+    }
+  } finally {
+    rmSync(parent, { recursive: true, force: true });
+  }
+});
+
+test('a scaffolded module installs, passes its tests, packs, and the service mounts it by version range', async (t) => {
+  const work = mkdtempSync(join(tmpdir(), 'simple-rest-outside-'));
+  t.after(() => rmSync(work, { recursive: true, force: true }));
+  const project = join(work, 'weather');
+  execFileSync(process.execPath, [
+    join(root, 'packages/create-module/dist/cli.js'),
+    project,
+    '--name',
+    '@acme/weather',
+    '--local',
+  ]);
+  npm(project, 'install');
+  assert.match(npm(project, 'test'), /^# pass [1-9]\d*\n# fail 0$/m);
+  const tarball = join(project, JSON.parse(npm(project, 'pack', '--json'))[0].filename);
+
+  // As examples/extra-modules does for the image: the module's own tree beside the bundle, without
+  // peers, which the service provides (and which are not published where this runs).
+  const service = join(work, 'service');
+  cpSync(join(root, 'packages/service/bundle'), service, { recursive: true });
+  const modules = join(work, 'modules');
+  mkdirSync(modules);
+  writeFileSync(join(modules, 'package.json'), JSON.stringify({ name: 'extra-modules', private: true }));
+  npm(modules, 'install', '--legacy-peer-deps', '--omit=dev', `@acme/weather@file:${tarball}`);
+  cpSync(join(modules, 'node_modules'), join(service, 'node_modules'), { recursive: true });
+
+  const running = await startService(
+    { MODULES: '@simple-rest/blueprint,@acme/weather@^0.1=/x' },
+    [],
+    join(service, 'dist/main.mjs'),
+  );
+  t.after(() => running.child.kill('SIGKILL'));
+  const greeting = await fetch(`${running.url}/x/Kalimaha/`);
+  assert.equal(greeting.status, 200);
+  assert.equal(await greeting.text(), 'Hello Kalimaha!');
+  const redirect = await fetch(`${running.url}/x/Kalimaha?q=1`, { redirect: 'manual' });
+  assert.equal(redirect.status, 308);
+  assert.equal(redirect.headers.get('location'), '/x/Kalimaha/?q=1');
+  const version = (await (await fetch(`${running.url}/version`)).json()) as { modules: unknown[] };
+  assert.deepEqual(version.modules[1], { name: '@acme/weather', version: '0.1.0', prefix: '/x' });
+  const openapi = (await (await fetch(`${running.url}/openapi.json`)).json()) as { paths: Record<string, unknown> };
+  assert.ok(openapi.paths['/x/'] && openapi.paths['/x/{name}/'], Object.keys(openapi.paths).join(' '));
+});
