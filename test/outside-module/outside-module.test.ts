@@ -7,9 +7,9 @@ import { cpSync, mkdirSync, mkdtempSync, readdirSync, rmSync, writeFileSync } fr
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { test } from 'node:test';
-import { startService } from '../packages/service/test/e2e/process.js';
+import { startService } from '../../packages/service/test/e2e/process.js';
 
-const root = new URL('..', import.meta.url).pathname;
+const root = new URL('../..', import.meta.url).pathname;
 // Without NODE_TEST_CONTEXT, which would make the module's own test run report to this one.
 const { NODE_TEST_CONTEXT: _, ...env } = process.env;
 const npm = (cwd: string, ...args: string[]) =>
