@@ -150,7 +150,7 @@ describe('the Docker image', {
       /^app\/dist\/(main|healthcheck)\.mjs$/,
       /^app\/dist\/main\.mjs\.LEGAL\.txt$/,
       /^app\/dist\/static\/[\w.-]+\.(js|css|html|png|svg|json)$/,
-      /^app\/node_modules\/@simple-rest\/(blueprint|dice)\/(package\.json|dist\/index\.js(\.LEGAL\.txt)?)$/,
+      /^app\/node_modules\/@simple-rest\/(module-contract|blueprint|dice)\/(package\.json|dist\/index\.js(\.LEGAL\.txt)?)$/,
     ];
     assert.ok(appFiles.length > 5);
     assert.deepEqual(
