@@ -2,6 +2,7 @@
 import { execFileSync } from 'node:child_process';
 import { existsSync, mkdirSync, readdirSync, writeFileSync } from 'node:fs';
 import { dirname, join, resolve } from 'node:path';
+import { fileURLToPath } from 'node:url';
 import { parseArgs } from 'node:util';
 import { isPrefix, type Prefix } from '@simple-rest/module-contract';
 import validatePackageName from 'validate-npm-package-name';
@@ -52,7 +53,7 @@ function publishedRanges(): Record<string, string> {
 
 /** Packs our packages from this checkout into `vendor/`, for machines where they are not published. */
 function packLocally(vendor: string): Record<string, string> {
-  const root = resolve(dirname(new URL(import.meta.url).pathname), '../../..');
+  const root = fileURLToPath(new URL('../../..', import.meta.url));
   if (!existsSync(join(root, 'packages/testing/dist/index.js'))) {
     throw new UsageError(`--local packs this checkout's packages: run npm run build in ${root} first`);
   }

@@ -21,7 +21,11 @@ export interface ConformanceOptions {
 /** A GET route of the module, as registered, relative to the prefix: `/`, `/:name/`. */
 interface ModuleRoute {
   readonly path: string;
-  readonly params: readonly string[];
+}
+
+/** The route's path with every `:param` replaced by `value`. */
+function fillParams({ path }: ModuleRoute, value: string): string {
+  return path.replace(/:[^/]+/g, () => value);
 }
 
 /**
@@ -45,8 +49,7 @@ export function testModule(module: RestModule, options: ConformanceOptions = {})
     });
     after(() => app?.close());
 
-    const urlsOf = (route: ModuleRoute) =>
-      names.map((name) => prefix + route.path.replace(/:[^/]+/g, () => encodeURIComponent(name)));
+    const urlsOf = (route: ModuleRoute) => names.map((name) => prefix + fillParams(route, encodeURIComponent(name)));
     const broke = (promise: string, url: string, res: LightMyRequestResponse, method = 'GET') =>
       `promise "${promise}" broken by ${method} ${url}: ${res.statusCode} ${res.headers['content-type']} ${res.body.slice(0, 200)}`;
 
@@ -111,7 +114,7 @@ export function testModule(module: RestModule, options: ConformanceOptions = {})
     });
 
     test('any parameter, any encoding: a 2xx, 3xx or 4xx, never a 5xx; every 4xx is problem JSON', async (t) => {
-      const parameterized = routes.filter((route) => route.params.length > 0);
+      const parameterized = routes.filter((route) => route.path.includes(':'));
       if (parameterized.length === 0) return;
       const segment = fc.oneof(
         fc.string({ unit: 'grapheme', maxLength: 40 }).map(encodeURIComponent),
@@ -121,7 +124,7 @@ export function testModule(module: RestModule, options: ConformanceOptions = {})
       await assertProperty(
         t.name,
         fc.asyncProperty(fc.constantFrom(...parameterized), segment, fc.boolean(), async (route, value, slash) => {
-          const path = route.path.replace(/:[^/]+/g, () => value);
+          const path = fillParams(route, value);
           const url = prefix + (slash ? path : path.replace(/\/$/, ''));
           const res = await app.inject({ url });
           assert.ok(res.statusCode < 500, broke('never a 5xx', url, res));
@@ -163,8 +166,7 @@ async function getRoutesOf(module: RestModule): Promise<ModuleRoute[]> {
   const bare = Fastify();
   bare.addHook('onRoute', (route) => {
     if ([route.method].flat().includes('GET')) {
-      const path = route.url === '' ? '/' : route.url;
-      routes.push({ path, params: [...path.matchAll(/:([^/]+)/g)].map((match) => match[1] ?? '') });
+      routes.push({ path: route.url === '' ? '/' : route.url });
     }
   });
   await bare.register(module.routes);

@@ -20,7 +20,8 @@ export const contentNegotiationPlugin = fp(async (app) => {
     const type = reply.getHeader('content-type');
     if (reply.statusCode !== 200 || typeof type !== 'string' || !type.startsWith(PLAIN_TEXT)) return payload;
     // Appended, not set: with a list of CORS origins, Vary already names Origin.
-    reply.header('vary', vary.append(String(reply.getHeader('vary') ?? ''), 'Accept'));
+    const varies = reply.getHeader('vary');
+    reply.header('vary', varies === undefined ? 'Accept' : vary.append(String(varies), 'Accept'));
     if (typeof payload !== 'string' || !mayPreferJson(request.headers.accept)) return payload;
     if (request.accepts().type([PLAIN_TEXT, JSON_TYPE]) !== JSON_TYPE) return payload;
     reply.type(`${JSON_TYPE}; charset=utf-8`);
