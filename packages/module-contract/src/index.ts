@@ -44,14 +44,19 @@ export interface RestModule {
   readonly routes: FastifyPluginAsync;
   /** How the module appears in the host's OpenAPI document. */
   readonly openapi: { readonly tag: string; readonly description: string };
+  /**
+   * Whether the module can serve: resolves when it can, throws when it cannot (say, its
+   * database is unreachable). `/readyz` asks it, with a time limit, and answers 503 while it
+   * fails, so the instance leaves the load balancer's rotation.
+   */
+  readonly ready?: () => Promise<void> | void;
+  /** Releases what the module holds; called once at shutdown, after the last request is answered. */
+  readonly close?: () => Promise<void> | void;
 }
 
-export interface ModuleDefinition {
+export interface ModuleDefinition extends Pick<RestModule, 'defaultPrefix' | 'routes' | 'openapi' | 'ready' | 'close'> {
   /** `new URL('../package.json', import.meta.url)` from the module's entry point. */
   readonly packageJson: URL;
-  readonly defaultPrefix: Prefix;
-  readonly routes: FastifyPluginAsync;
-  readonly openapi: RestModule['openapi'];
 }
 
 /** Builds a module whose name and version come from its own package.json, so they cannot drift. */
@@ -60,12 +65,12 @@ export function defineModule(definition: ModuleDefinition): RestModule {
   if (!isRecord(manifest) || typeof manifest.name !== 'string' || typeof manifest.version !== 'string') {
     throw new TypeError(`${definition.packageJson.href} has no string "name" and "version"`);
   }
+  const { packageJson: _, openapi, ...rest } = definition;
   return Object.freeze({
+    ...rest,
     name: manifest.name,
     version: manifest.version,
-    defaultPrefix: definition.defaultPrefix,
-    routes: definition.routes,
-    openapi: Object.freeze({ ...definition.openapi }),
+    openapi: Object.freeze({ ...openapi }),
   });
 }
 
@@ -78,6 +83,8 @@ export function isRestModule(value: unknown): value is RestModule {
     typeof value.defaultPrefix === 'string' &&
     value.defaultPrefix.startsWith('/') &&
     typeof value.routes === 'function' &&
+    (value.ready === undefined || typeof value.ready === 'function') &&
+    (value.close === undefined || typeof value.close === 'function') &&
     isRecord(value.openapi) &&
     typeof value.openapi.tag === 'string' &&
     typeof value.openapi.description === 'string'

@@ -108,6 +108,15 @@ export function testModule(module: RestModule, options: ConformanceOptions = {})
       }
     });
 
+    test('/readyz answers 200 with the module mounted (its ready(), if any, resolves in time)', async () => {
+      const res = await app.inject({ url: '/readyz' });
+      assert.equal(
+        res.statusCode,
+        200,
+        `promise "the module is ready" broken: /readyz answered ${res.statusCode} ${res.body}`,
+      );
+    });
+
     test('an unknown path under the prefix is a 404 problem', async () => {
       const url = `${prefix}/no/such/route/`;
       assertProblem(await app.inject({ url }), 404, url);

@@ -1,4 +1,5 @@
 import Fastify, { type FastifyBaseLogger, type FastifyInstance } from 'fastify';
+import { closeModules, LIFECYCLE_TIMEOUTS, type LifecycleTimeouts } from '../module-lifecycle.js';
 import type { MountedModule } from '../modules.js';
 import { contentNegotiationPlugin } from './plugins/content-negotiation.js';
 import { corsPlugin } from './plugins/cors.js';
@@ -46,6 +47,8 @@ export interface AppOptions {
   /** Where logs go; none by default (tests), pino on stdout from main. */
   readonly logger?: FastifyBaseLogger;
   readonly timeouts?: SocketTimeouts;
+  /** Limits on the modules' ready() and close(); the defaults are LIFECYCLE_TIMEOUTS. */
+  readonly lifecycleTimeouts?: LifecycleTimeouts;
 }
 
 /** Builds the service without listening: main.ts listens, tests use inject(). */
@@ -56,6 +59,7 @@ export async function buildApp(options: AppOptions): Promise<FastifyInstance> {
     accessLog = true,
     maxEventLoopDelayMs = 1000,
     timeouts = SOCKET_TIMEOUTS,
+    lifecycleTimeouts = LIFECYCLE_TIMEOUTS,
   } = options;
   const app = Fastify({
     ...(options.logger && { loggerInstance: options.logger }),
@@ -81,7 +85,11 @@ export async function buildApp(options: AppOptions): Promise<FastifyInstance> {
   await app.register(openapiPlugin, { modules });
   await app.register(metricsPlugin);
 
-  await app.register(operationsRoutes, { modules });
+  await app.register(operationsRoutes, { modules, moduleReadyTimeoutMs: lifecycleTimeouts.readyMs });
+  // onClose runs once the server has answered every request in flight.
+  app.addHook('onClose', async () => {
+    await closeModules(modules, app.log, lifecycleTimeouts.closeMs);
+  });
   await app.register(async (business) => {
     await business.register(loadSheddingPlugin, { maxEventLoopDelayMs });
     await business.register(greetingRoutes);

@@ -1,5 +1,6 @@
 import type { FastifyPluginAsync } from 'fastify';
 import { serviceInfo } from '../../info.js';
+import { findUnreadyModules } from '../../module-lifecycle.js';
 import type { MountedModule } from '../../modules.js';
 
 const statusSchema = {
@@ -8,8 +9,27 @@ const statusSchema = {
   required: ['status'],
 } as const;
 
+const unreadySchema = {
+  type: 'object',
+  properties: {
+    status: { type: 'string' },
+    modules: {
+      type: 'array',
+      items: {
+        type: 'object',
+        properties: { name: { type: 'string' }, reason: { type: 'string' } },
+        required: ['name', 'reason'],
+      },
+    },
+  },
+  required: ['status'],
+} as const;
+
 /** Liveness, readiness and version: what an orchestrator and an operator ask of the service. */
-export const operationsRoutes: FastifyPluginAsync<{ modules: readonly MountedModule[] }> = async (app, { modules }) => {
+export const operationsRoutes: FastifyPluginAsync<{
+  modules: readonly MountedModule[];
+  moduleReadyTimeoutMs: number;
+}> = async (app, { modules, moduleReadyTimeoutMs }) => {
   app.get(
     '/healthz',
     {
@@ -26,13 +46,19 @@ export const operationsRoutes: FastifyPluginAsync<{ modules: readonly MountedMod
     '/readyz',
     {
       schema: {
-        summary: 'Readiness: 503 once shutdown has begun, so load balancers stop sending',
+        summary:
+          "Readiness: 503 once shutdown has begun, or while a module's ready() fails, so load balancers stop sending",
         tags: ['operations'],
-        response: { 200: statusSchema, 503: statusSchema },
+        response: { 200: statusSchema, 503: unreadySchema },
       },
     },
-    async (_request, reply) =>
-      app.readiness.draining ? reply.code(503).send({ status: 'draining' }) : { status: 'ready' },
+    async (request, reply) => {
+      if (app.readiness.draining) return reply.code(503).send({ status: 'draining' });
+      const unready = await findUnreadyModules(modules, request.log, moduleReadyTimeoutMs);
+      return unready.length === 0
+        ? { status: 'ready' }
+        : reply.code(503).send({ status: 'not ready', modules: unready });
+    },
   );
 
   const version = {
