@@ -52,8 +52,8 @@ export async function startService(
 }
 
 /** Runs the entry point to its end and returns what it printed; for start-up failures. */
-export async function runToExit(env: Record<string, string>) {
-  const child = spawn(process.execPath, [ENTRY_POINT], {
+export async function runToExit(env: Record<string, string>, entryPoint = ENTRY_POINT) {
+  const child = spawn(process.execPath, [entryPoint], {
     env: { PATH: process.env.PATH ?? '', PORT: '0', ...env },
     stdio: ['ignore', 'pipe', 'pipe'],
   });
