@@ -30,6 +30,18 @@ function engineIsUp(): boolean {
   return commandRuns(DOCKER, 'version', '--format', '{{.Server.Version}}');
 }
 
+/** Creates a module with create-module (--local), builds and packs it into `directory`; returns the tarball's name there. */
+function packScaffoldedModule(directory: string): string {
+  const project = join(directory, 'weather-project');
+  execFileSync(process.execPath, ['packages/create-module/dist/cli.js', project, '--name', '@acme/weather', '--local']);
+  execFileSync('npm', ['install', '--no-audit', '--no-fund'], { cwd: project, stdio: 'ignore' });
+  const [packed] = JSON.parse(
+    execFileSync('npm', ['pack', '--json', '--pack-destination', directory], { cwd: project, encoding: 'utf8' }),
+  ) as { filename: string }[];
+  rmSync(project, { recursive: true, force: true });
+  return packed?.filename ?? '';
+}
+
 function freePort(): Promise<number> {
   return new Promise((resolve) => {
     const server = createServer().listen(0, '127.0.0.1', () => {
@@ -203,10 +215,11 @@ describe('the Docker image', {
     );
   });
 
-  test('the image extended with a module from outside (examples/extra-modules) mounts it by name', async () => {
-    // A packed tarball stands in for the registry: the lockfile, npm ci and the copy are the same.
+  test('the image extended with modules from outside (examples/extra-modules), a scaffolded one included, mounts them by name', async () => {
+    // Packed tarballs stand in for the registry: the lockfile, npm ci and the copy are the same.
     const context = mkdtempSync(join(tmpdir(), 'simple-rest-extra-'));
     try {
+      const weather = packScaffoldedModule(context);
       const tarball = execFileSync(
         'npm',
         ['pack', '--pack-destination', context, 'test/container/fixtures/ping-module'],
@@ -215,8 +228,14 @@ describe('the Docker image', {
           stdio: ['ignore', 'pipe', 'ignore'],
         },
       ).trim();
-      const manifest = { name: 'extra-modules', private: true, dependencies: { '@example/ping': `file:${tarball}` } };
+      const manifest = {
+        name: 'extra-modules',
+        private: true,
+        dependencies: { '@example/ping': `file:${tarball}`, '@acme/weather': `file:${weather}` },
+      };
       writeFileSync(join(context, 'package.json'), JSON.stringify(manifest));
+      // Until our packages are published, npm must not look the modules' peers up in the registry.
+      writeFileSync(join(context, '.npmrc'), 'legacy-peer-deps=true\n');
       execFileSync('npm', ['install', '--package-lock-only', '--no-audit', '--no-fund'], {
         cwd: context,
         stdio: 'ignore',
@@ -233,7 +252,7 @@ describe('the Docker image', {
         '--build-arg',
         `BASE=${IMAGE}`,
         '--build-arg',
-        'MODULES=@simple-rest/blueprint=/blueprint,@example/ping',
+        'MODULES=@simple-rest/blueprint=/blueprint,@example/ping,@acme/weather@^0.1=/weather',
         '-t',
         EXTENDED_IMAGE,
         context,
@@ -255,7 +274,12 @@ describe('the Docker image', {
     assert.deepEqual(about.modules, [
       { name: '@simple-rest/blueprint', version: '0.1.0', prefix: '/blueprint' },
       { name: '@example/ping', version: '1.2.3', prefix: '/ping' },
+      { name: '@acme/weather', version: '0.1.0', prefix: '/weather' },
     ]);
+    assert.equal(await (await fetch(`${url}/weather/Kalimaha/`)).text(), 'Hello Kalimaha!');
+    const slashless = await fetch(`${url}/weather/Kalimaha?x=1`, { redirect: 'manual' });
+    assert.equal(slashless.status, 308);
+    assert.equal(slashless.headers.get('location'), '/weather/Kalimaha/?x=1');
   });
 
   test('compose.yaml runs it read-only, without capabilities, bounded, healthy', {
