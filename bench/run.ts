@@ -12,7 +12,7 @@ import { availableParallelism, cpus, release } from 'node:os';
 import { setTimeout as sleep } from 'node:timers/promises';
 import { parseArgs, promisify } from 'node:util';
 import autocannon from 'autocannon';
-import { CONTRACT } from '../packages/service/test/contract.js';
+import { CONTRACT } from '../packages/service/test/support/contract.js';
 import { type BenchResult, writeReport } from './report.js';
 
 const { values: options } = parseArgs({

@@ -12,8 +12,8 @@ import { PodDisruptionBudget } from 'kubernetes-models/policy/v1/PodDisruptionBu
 import { Namespace } from 'kubernetes-models/v1/Namespace';
 import { Service } from 'kubernetes-models/v1/Service';
 import { parseAllDocuments } from 'yaml';
-import { configSchema } from '../../packages/service/src/config.js';
-import { loadModules, parseModuleList } from '../../packages/service/src/modules.js';
+import { configSchema, DEFAULT_SETTINGS } from '../../packages/service/src/config.js';
+import { loadModules } from '../../packages/service/src/modules.js';
 import { buildApp } from '../../packages/service/src/rest/app.js';
 
 type Manifest = { kind: string; metadata: { name: string }; [key: string]: unknown };
@@ -125,7 +125,7 @@ test("probes ask paths the service really serves, on the service's port", async 
   const container = containerOf(base);
   const port = container.ports.find((p) => p.name === 'http');
   assert.equal(port?.containerPort, configSchema.properties.PORT.default);
-  const app = await buildApp({ modules: await loadModules(parseModuleList(configSchema.properties.MODULES.default)) });
+  const app = await buildApp({ modules: await loadModules(DEFAULT_SETTINGS.modules) });
   t.after(() => app.close());
   for (const probe of [container.startupProbe, container.livenessProbe, container.readinessProbe]) {
     assert.equal(probe.httpGet.port, 'http');

@@ -2,12 +2,12 @@
 // test it, pack it, install the tarball beside a copy of the bundled service, and mount it by
 // MODULES with a version range. Needs the bundle (npm run bundle) and the npm registry.
 import assert from 'node:assert/strict';
-import { execFileSync, spawnSync } from 'node:child_process';
-import { cpSync, mkdirSync, mkdtempSync, readdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { execFileSync } from 'node:child_process';
+import { cpSync, mkdirSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { test } from 'node:test';
-import { runToExit, startService } from '../../packages/service/test/e2e/process.js';
+import { runToExit, startService } from '../../packages/service/test/support/process.js';
 
 const root = new URL('../..', import.meta.url).pathname;
 // Without NODE_TEST_CONTEXT, which would make the module's own test run report to this one.
@@ -30,30 +30,6 @@ function serviceWith(work: string, dependencies: Record<string, string>): string
   cpSync(join(modules, 'node_modules'), join(service, 'node_modules'), { recursive: true });
   return join(service, 'dist/main.mjs');
 }
-
-test('create-module with bad arguments: one line, exit 1, nothing written', () => {
-  const parent = mkdtempSync(join(tmpdir(), 'simple-rest-create-'));
-  try {
-    writeFileSync(join(parent, 'taken'), '');
-    for (const [args, message] of [
-      [['fresh', '--name', 'Bad Name'], /^create-module: "Bad Name" is not a valid package name: /],
-      [['fresh', '--name', '@acme/x', '--prefix', 'x/'], /^create-module: "x\/" is not a valid prefix: /],
-      [['.', '--name', '@acme/x'], /^create-module: .* exists and is not empty\n$/],
-      [['fresh'], /^create-module: usage: create-module <dir> --name <package>/],
-    ] as const) {
-      const run = spawnSync(process.execPath, [join(root, 'packages/create-module/dist/cli.js'), ...args], {
-        cwd: parent,
-        encoding: 'utf8',
-      });
-      assert.equal(run.status, 1, args.join(' '));
-      assert.match(run.stderr, message);
-      assert.equal(run.stderr.trim().split('\n').length, 1, run.stderr);
-      assert.deepEqual(readdirSync(parent), ['taken']);
-    }
-  } finally {
-    rmSync(parent, { recursive: true, force: true });
-  }
-});
 
 test('a scaffolded module installs, passes its tests, packs, and the service mounts it by version range', async (t) => {
   const work = mkdtempSync(join(tmpdir(), 'simple-rest-outside-'));

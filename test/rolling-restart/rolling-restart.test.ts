@@ -13,7 +13,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { test } from 'node:test';
 import { setTimeout as sleep } from 'node:timers/promises';
-import { type RunningService, startService } from '../../packages/service/test/e2e/process.js';
+import { type RunningService, startService } from '../../packages/service/test/support/process.js';
 
 const NGINX = '/usr/sbin/nginx';
 const nginxInstalled = existsSync(NGINX);

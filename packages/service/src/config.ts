@@ -1,9 +1,11 @@
+import type { Prefix } from '@simple-rest/module-contract';
 import envSchema from 'env-schema';
+import semver from 'semver';
 
 /**
- * Every setting the service reads, with its default and what it allows. `description`
- * is what a start-up error quotes as allowed; the README's configuration table is
- * checked against this schema by a test.
+ * Every setting the service reads, with its default and what it allows: the one place
+ * configuration is defined. `description` is what a start-up error quotes as allowed; the
+ * README's configuration table is checked against this schema by a test.
  */
 export const configSchema = {
   type: 'object',
@@ -57,19 +59,39 @@ export const configSchema = {
   },
 } as const;
 
-type ConfigKey = keyof typeof configSchema.properties;
+type Properties = typeof configSchema.properties;
+type ConfigKey = keyof Properties;
+/** A setting's type, from its schema: its enum's values, a number for an integer, else a string. */
+type ValueOf<Property> = Property extends { readonly enum: readonly (infer Value)[] }
+  ? Value
+  : Property extends { readonly type: 'integer' }
+    ? number
+    : string;
+/** Every setting as validated, typed from the schema. */
+export type Config = { readonly [Key in ConfigKey]: ValueOf<Properties[Key]> };
 
-export interface Config {
-  readonly HOST: string;
-  readonly PORT: number;
-  readonly LOG_LEVEL: (typeof configSchema.properties.LOG_LEVEL.enum)[number];
-  readonly ACCESS_LOG: 'on' | 'off';
-  readonly CORS_ORIGINS: string;
-  readonly MODULES: string;
-  readonly SHUTDOWN_DELAY_MS: number;
-  readonly SHUTDOWN_TIMEOUT_MS: number;
-  readonly MAX_EVENT_LOOP_DELAY_MS: number;
-  readonly WEB_CONCURRENCY: string;
+/** One entry of MODULES: `package[@range][=/prefix]`. */
+export interface ModuleSpec {
+  readonly packageName: string;
+  /** A semver range the installed version must satisfy. */
+  readonly versionRange?: string;
+  readonly prefix?: Prefix;
+}
+
+/** The settings in the forms the rest of the service uses. */
+export interface Settings {
+  readonly host: string;
+  readonly port: number;
+  readonly logLevel: Config['LOG_LEVEL'];
+  readonly accessLog: boolean;
+  /** `*`, or the origins that CORS allows. */
+  readonly corsOrigins: '*' | readonly string[];
+  readonly modules: readonly ModuleSpec[];
+  readonly shutdownDelayMs: number;
+  readonly shutdownTimeoutMs: number;
+  readonly maxEventLoopDelayMs: number;
+  /** A number of workers, or `auto`. */
+  readonly webConcurrency: string;
 }
 
 /** A setting that failed validation; its message is the one line an operator reads. */
@@ -77,23 +99,66 @@ export class ConfigError extends Error {
   override name = 'ConfigError';
 }
 
+/** The error every configuration mistake, here or in MODULES, stops the start with. */
+export function invalidConfiguration(detail: string): ConfigError {
+  return new ConfigError(`Invalid configuration: ${detail}`);
+}
+
 /** Reads and validates every setting once; throws a ConfigError naming each bad variable. */
-export function loadConfig(env: NodeJS.ProcessEnv): Config {
+export function loadConfig(env: NodeJS.ProcessEnv): Settings {
   const keys = Object.keys(configSchema.properties) as ConfigKey[];
   const data = Object.fromEntries(keys.filter((key) => env[key] !== undefined).map((key) => [key, env[key]]));
+  let config: Config;
   try {
-    return envSchema<Config>({ schema: configSchema, data, dotenv: false });
+    config = envSchema<Config>({ schema: configSchema, data, dotenv: false });
   } catch (error) {
-    throw new ConfigError(describeInvalid(error, data));
+    throw invalidConfiguration(describeInvalid(error, data));
   }
+  return {
+    host: config.HOST,
+    port: config.PORT,
+    logLevel: config.LOG_LEVEL,
+    accessLog: config.ACCESS_LOG === 'on',
+    corsOrigins: config.CORS_ORIGINS === '*' ? '*' : config.CORS_ORIGINS.split(','),
+    modules: parseModuleList(config.MODULES),
+    shutdownDelayMs: config.SHUTDOWN_DELAY_MS,
+    shutdownTimeoutMs: config.SHUTDOWN_TIMEOUT_MS,
+    maxEventLoopDelayMs: config.MAX_EVENT_LOOP_DELAY_MS,
+    webConcurrency: config.WEB_CONCURRENCY,
+  };
+}
+
+/** Every setting at its default, for code that runs without the environment (tests, the health check). */
+export const DEFAULT_SETTINGS: Settings = loadConfig({});
+
+/** Reads MODULES (`package[@range][=/prefix]`, comma-separated; empty for none), already checked by the schema. */
+export function parseModuleList(list: string): ModuleSpec[] {
+  return list
+    .split(',')
+    .filter((entry) => entry !== '')
+    .map((entry) => {
+      const [, packageName = '', versionRange, prefix] =
+        /^((?:@[^/@]+\/)?[^@=]+)(?:@(.+?))?(?:=(\/.*))?$/.exec(entry) ?? [];
+      if (versionRange !== undefined && semver.validRange(versionRange) === null) {
+        throw invalidConfiguration(
+          `MODULES names "${packageName}@${versionRange}", which is not a valid version range`,
+        );
+      }
+      return {
+        packageName,
+        ...(versionRange !== undefined && { versionRange }),
+        ...(prefix !== undefined && { prefix: prefix as Prefix }),
+      };
+    });
 }
 
 function describeInvalid(error: unknown, data: Record<string, unknown>): string {
   const failures = (error as { errors?: { instancePath: string }[] }).errors ?? [];
   const names = [...new Set(failures.map((failure) => failure.instancePath.slice(1) as ConfigKey))];
-  const lines = names.map(
-    (name) =>
-      `${name}=${JSON.stringify(data[name])} is not allowed: expected ${configSchema.properties[name].description}`,
-  );
-  return `Invalid configuration: ${lines.join('; ')}`;
+  return names
+    .map(
+      (name) =>
+        `${name}=${JSON.stringify(data[name])} is not allowed: expected ${configSchema.properties[name].description}`,
+    )
+    .join('; ');
 }

@@ -1,9 +1,11 @@
+import { loadConfig } from './config.js';
+
 /**
- * The image's HEALTHCHECK: asks /healthz on loopback and exits 0 when it answers 200.
- * Node's own fetch, because the runtime image has neither curl nor a shell.
+ * The image's HEALTHCHECK: asks /healthz on loopback, on the port the service was configured
+ * with, and exits 0 when it answers 200. Node's own fetch: the runtime image has no curl or shell.
  */
-const port = process.env.PORT ?? '5000';
 try {
+  const { port } = loadConfig(process.env);
   const response = await fetch(`http://127.0.0.1:${port}/healthz`, { signal: AbortSignal.timeout(2000) });
   process.exitCode = response.ok ? 0 : 1;
 } catch {

@@ -2,9 +2,9 @@ import cluster from 'node:cluster';
 import closeWithGrace from 'close-with-grace';
 import type { FastifyInstance } from 'fastify';
 import pino, { type Logger } from 'pino';
-import { type Config, ConfigError, loadConfig } from './config.js';
+import { ConfigError, loadConfig, type Settings } from './config.js';
 import { workerCount } from './cpus.js';
-import { loadModules, type MountedModule, parseModuleList } from './modules.js';
+import { loadModules, type MountedModule } from './modules.js';
 import { runPrimary, SHUTDOWN_MESSAGE } from './primary.js';
 import { buildApp } from './rest/app.js';
 import { drainAndClose } from './shutdown.js';
@@ -15,27 +15,27 @@ import { drainAndClose } from './shutdown.js';
  * the configuration fails here, before listening, with one line on stderr and exit code 1.
  */
 async function main(): Promise<void> {
-  const config = loadConfig(process.env);
-  const modules = await loadModules(parseModuleList(config.MODULES));
+  const settings = loadConfig(process.env);
+  const modules = await loadModules(settings.modules);
   // Asynchronous writes keep logging off the request path; pino flushes them on exit.
-  const logger = pino({ level: config.LOG_LEVEL }, pino.destination({ sync: false }));
-  const workers = cluster.isPrimary ? workerCount(config.WEB_CONCURRENCY) : 1;
-  if (workers > 1) runPrimary(workers, logger, config.SHUTDOWN_TIMEOUT_MS);
-  else await serve(config, modules, logger);
+  const logger = pino({ level: settings.logLevel }, pino.destination({ sync: false }));
+  const workers = cluster.isPrimary ? workerCount(settings.webConcurrency) : 1;
+  if (workers > 1) runPrimary(workers, logger, settings.shutdownTimeoutMs);
+  else await serve(settings, modules, logger);
 }
 
-async function serve(config: Config, modules: MountedModule[], logger: Logger): Promise<void> {
+async function serve(settings: Settings, modules: MountedModule[], logger: Logger): Promise<void> {
   let app: FastifyInstance | undefined;
   // A second signal exits at once; SHUTDOWN_TIMEOUT_MS after the first, the process exits 1.
   const grace = closeWithGrace(
-    { delay: config.SHUTDOWN_TIMEOUT_MS, logger: { error: (message: string) => logger.error(message) } },
+    { delay: settings.shutdownTimeoutMs, logger: { error: (message: string) => logger.error(message) } },
     async ({ signal, err }) => {
       if (err) {
         // State is unknown after an uncaught error: log it and exit non-zero for a restart.
         logger.fatal({ err }, 'uncaught error, exiting');
       } else {
         logger.info({ signal: signal ?? 'from the primary' }, 'signal received');
-        if (app) await drainAndClose(app, config.SHUTDOWN_DELAY_MS);
+        if (app) await drainAndClose(app, settings.shutdownDelayMs);
       }
       // Write out what the asynchronous destination still holds before the process exits.
       await new Promise<void>((resolve) => logger.flush(() => resolve()));
@@ -51,11 +51,11 @@ async function serve(config: Config, modules: MountedModule[], logger: Logger): 
   app = await buildApp({
     modules,
     logger,
-    corsOrigins: config.CORS_ORIGINS,
-    accessLog: config.ACCESS_LOG === 'on',
-    maxEventLoopDelayMs: config.MAX_EVENT_LOOP_DELAY_MS,
+    corsOrigins: settings.corsOrigins,
+    accessLog: settings.accessLog,
+    maxEventLoopDelayMs: settings.maxEventLoopDelayMs,
   });
-  await app.listen({ host: config.HOST, port: config.PORT });
+  await app.listen({ host: settings.host, port: settings.port });
 }
 
 main().catch((error: unknown) => {

@@ -3,42 +3,11 @@ import { dirname, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { CONTRACT_VERSION, isPrefix, isRestModule, type Prefix, type RestModule } from '@simple-rest/module-contract';
 import semver from 'semver';
-import { ConfigError } from './config.js';
-
-/** Paths the service serves itself; a module mounted on one would shadow it. */
-export const SERVICE_PATHS = ['/healthz', '/readyz', '/metrics', '/version', '/openapi.json', '/docs'] as const;
-
-export interface ModuleSpec {
-  readonly packageName: string;
-  /** A semver range the installed version must satisfy. */
-  readonly versionRange?: string;
-  readonly prefix?: Prefix;
-}
+import { invalidConfiguration, type ModuleSpec } from './config.js';
 
 export interface MountedModule {
   readonly module: RestModule;
   readonly prefix: Prefix;
-}
-
-/** Reads MODULES (`package[@range][=/prefix]`, comma-separated; empty for none), already checked by the config schema. */
-export function parseModuleList(list: string): ModuleSpec[] {
-  return list
-    .split(',')
-    .filter((entry) => entry !== '')
-    .map((entry) => {
-      const [, packageName = '', versionRange, prefix] =
-        /^((?:@[^/@]+\/)?[^@=]+)(?:@(.+?))?(?:=(\/.*))?$/.exec(entry) ?? [];
-      if (versionRange !== undefined && semver.validRange(versionRange) === null) {
-        throw new ConfigError(
-          `Invalid configuration: MODULES names "${packageName}@${versionRange}", which is not a valid version range`,
-        );
-      }
-      return {
-        packageName,
-        ...(versionRange !== undefined && { versionRange }),
-        ...(prefix !== undefined && { prefix: prefix as Prefix }),
-      };
-    });
 }
 
 /** The package.json fields the host checks before mounting. */
@@ -62,8 +31,8 @@ export async function loadModules(
   for (const spec of specs) {
     const module = (await importModule(spec.packageName, importer)).default;
     if (!isRestModule(module)) {
-      throw new ConfigError(
-        `Invalid configuration: MODULES names "${spec.packageName}", which is not a simple-rest module (its default export is not a RestModule)`,
+      throw invalidConfiguration(
+        `MODULES names "${spec.packageName}", which is not a simple-rest module (its default export is not a RestModule)`,
       );
     }
     checkVersions(spec, readManifest(spec.packageName));
@@ -76,14 +45,12 @@ export async function loadModules(
 function checkVersions({ packageName, versionRange }: ModuleSpec, manifest: Manifest): void {
   const installed = manifest.version ?? 'unknown';
   if (versionRange !== undefined && !semver.satisfies(installed, versionRange)) {
-    throw new ConfigError(
-      `Invalid configuration: MODULES wants "${packageName}" at ${versionRange}, but ${installed} is installed`,
-    );
+    throw invalidConfiguration(`MODULES wants "${packageName}" at ${versionRange}, but ${installed} is installed`);
   }
   const contractRange = manifest.peerDependencies?.['@simple-rest/module-contract'];
   if (contractRange !== undefined && !semver.satisfies(CONTRACT_VERSION, contractRange)) {
-    throw new ConfigError(
-      `Invalid configuration: MODULES names "${packageName}" ${installed}, built for the module contract ${contractRange}; this service has ${CONTRACT_VERSION}`,
+    throw invalidConfiguration(
+      `MODULES names "${packageName}" ${installed}, built for the module contract ${contractRange}; this service has ${CONTRACT_VERSION}`,
     );
   }
 }
@@ -108,7 +75,7 @@ async function importModule(packageName: string, importer: Importer) {
     return await importer(packageName);
   } catch (error) {
     if ((error as NodeJS.ErrnoException).code === 'ERR_MODULE_NOT_FOUND' && String(error).includes(packageName)) {
-      throw new ConfigError(`Invalid configuration: MODULES names "${packageName}", which is not installed`);
+      throw invalidConfiguration(`MODULES names "${packageName}", which is not installed`);
     }
     throw error;
   }
@@ -117,20 +84,30 @@ async function importModule(packageName: string, importer: Importer) {
 function checkPrefixes(mounted: readonly MountedModule[]): void {
   for (const [index, { module, prefix }] of mounted.entries()) {
     if (!isPrefix(prefix)) {
-      throw new ConfigError(
-        `Invalid configuration: MODULES mounts "${module.name}" at "${prefix}", which is not a valid prefix (expected /segment[/segment…], no "." or ".." segments, no trailing slash)`,
-      );
-    }
-    const shadowed = SERVICE_PATHS.find((path) => overlaps(prefix, path));
-    if (shadowed !== undefined) {
-      throw new ConfigError(
-        `Invalid configuration: MODULES mounts "${module.name}" at ${prefix}, which shadows the service's route ${shadowed}`,
+      throw invalidConfiguration(
+        `MODULES mounts "${module.name}" at "${prefix}", which is not a valid prefix (expected /segment[/segment…], no "." or ".." segments, no trailing slash)`,
       );
     }
     const other = mounted.slice(0, index).find((earlier) => overlaps(prefix, earlier.prefix));
     if (other !== undefined) {
-      throw new ConfigError(
-        `Invalid configuration: MODULES mounts "${module.name}" at ${prefix} and "${other.module.name}" at ${other.prefix}; prefixes must not be equal or nested`,
+      throw invalidConfiguration(
+        `MODULES mounts "${module.name}" at ${prefix} and "${other.module.name}" at ${other.prefix}; prefixes must not be equal or nested`,
+      );
+    }
+  }
+}
+
+/**
+ * Refuses a module mounted on or below an operations route (`/healthz`, `/docs/…`), which it
+ * would shadow. `operationsPaths` are the routes as registered, so none can be forgotten.
+ */
+export function checkNoShadowing(mounted: readonly MountedModule[], operationsPaths: readonly string[]): void {
+  const reserved = [...new Set(operationsPaths.map((path) => `/${path.split('/')[1]}`))];
+  for (const { module, prefix } of mounted) {
+    const shadowed = reserved.find((path) => overlaps(prefix, path));
+    if (shadowed !== undefined) {
+      throw invalidConfiguration(
+        `MODULES mounts "${module.name}" at ${prefix}, which shadows the service's route ${shadowed}`,
       );
     }
   }

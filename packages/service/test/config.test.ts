@@ -1,25 +1,26 @@
 import assert from 'node:assert/strict';
 import { readFileSync } from 'node:fs';
 import { test } from 'node:test';
-import { ConfigError, configSchema, loadConfig } from '../src/config.js';
+import { ConfigError, configSchema, DEFAULT_SETTINGS, loadConfig } from '../src/config.js';
 
 test('with nothing set, every setting takes its default', () => {
   assert.deepEqual(loadConfig({}), {
-    HOST: '127.0.0.1',
-    PORT: 5000,
-    LOG_LEVEL: 'info',
-    ACCESS_LOG: 'on',
-    CORS_ORIGINS: '*',
-    MODULES: '@simple-rest/blueprint=/blueprint',
-    SHUTDOWN_DELAY_MS: 0,
-    SHUTDOWN_TIMEOUT_MS: 10000,
-    MAX_EVENT_LOOP_DELAY_MS: 1000,
-    WEB_CONCURRENCY: '1',
+    host: '127.0.0.1',
+    port: 5000,
+    logLevel: 'info',
+    accessLog: true,
+    corsOrigins: '*',
+    modules: [{ packageName: '@simple-rest/blueprint', prefix: '/blueprint' }],
+    shutdownDelayMs: 0,
+    shutdownTimeoutMs: 10000,
+    maxEventLoopDelayMs: 1000,
+    webConcurrency: '1',
   });
+  assert.deepEqual(DEFAULT_SETTINGS, loadConfig({}));
 });
 
-test('settings are read from the environment and typed', () => {
-  const config = loadConfig({
+test('settings are read from the environment, typed, and parsed into the forms the code uses', () => {
+  const settings = loadConfig({
     HOST: '0.0.0.0',
     PORT: '8080',
     LOG_LEVEL: 'warn',
@@ -31,12 +32,16 @@ test('settings are read from the environment and typed', () => {
     MAX_EVENT_LOOP_DELAY_MS: '0',
     UNRELATED: 'ignored',
   });
-  assert.equal(config.PORT, 8080);
-  assert.equal(config.ACCESS_LOG, 'off');
-  assert.equal(config.SHUTDOWN_DELAY_MS, 5000);
-  assert.equal(config.MAX_EVENT_LOOP_DELAY_MS, 0);
-  assert.equal(config.MODULES, '@simple-rest/blueprint,@simple-rest/dice=/games/dice');
-  assert.equal('UNRELATED' in config, false);
+  assert.equal(settings.port, 8080);
+  assert.equal(settings.accessLog, false);
+  assert.deepEqual(settings.corsOrigins, ['https://a.example', 'http://b.example:8080']);
+  assert.equal(settings.shutdownDelayMs, 5000);
+  assert.equal(settings.maxEventLoopDelayMs, 0);
+  assert.deepEqual(settings.modules, [
+    { packageName: '@simple-rest/blueprint' },
+    { packageName: '@simple-rest/dice', prefix: '/games/dice' },
+  ]);
+  assert.equal('UNRELATED' in settings, false);
 });
 
 const invalid = [

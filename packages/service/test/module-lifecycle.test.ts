@@ -6,7 +6,7 @@ import type { RestModule } from '@simple-rest/module-contract';
 import type { FastifyInstance } from 'fastify';
 import { buildApp } from '../src/rest/app.js';
 import { drainAndClose } from '../src/shutdown.js';
-import { capturingLogger } from './helper.js';
+import { capturingLogger } from './support/app.js';
 
 const TIMEOUTS = { readyMs: 50, closeMs: 100 };
 

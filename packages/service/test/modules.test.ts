@@ -2,9 +2,9 @@ import assert from 'node:assert/strict';
 import { readFileSync } from 'node:fs';
 import { test } from 'node:test';
 import { CONTRACT_VERSION } from '@simple-rest/module-contract';
-import { ConfigError } from '../src/config.js';
-import { loadModules, parseModuleList, SERVICE_PATHS } from '../src/modules.js';
-import { buildTestApp } from './helper.js';
+import { ConfigError, parseModuleList } from '../src/config.js';
+import { loadModules } from '../src/modules.js';
+import { buildTestApp } from './support/app.js';
 
 test('parseModuleList reads version ranges, also with = in them', () => {
   assert.deepEqual(parseModuleList('@acme/weather@^1.2=/weather,greet-v1@>=1.0.0 <2=/v1/greet,dice@1'), [
@@ -94,17 +94,24 @@ test('two modules at one prefix, or one inside another, are refused', async () =
   );
 });
 
-test('a prefix that shadows a service route is refused', async () => {
-  for (const path of SERVICE_PATHS) {
-    await assertRefused(
-      `@simple-rest/dice=${path}`,
-      `Invalid configuration: MODULES mounts "@simple-rest/dice" at ${path}, which shadows the service's route ${path}`,
-    );
-  }
-  await assertRefused(
-    '@simple-rest/dice=/metrics/dice',
-    `Invalid configuration: MODULES mounts "@simple-rest/dice" at /metrics/dice, which shadows the service's route /metrics`,
-  );
+/** The first segment of every operations route, as the README lists them. */
+const OPERATIONS_PATHS = ['/healthz', '/readyz', '/version', '/metrics', '/openapi.json', '/docs'];
+
+test('a prefix that shadows a service route is refused', async (t) => {
+  const refuses = (moduleList: string, shadowed: string) =>
+    assert.rejects(buildTestApp(t, { moduleList }), {
+      name: 'ConfigError',
+      message: `Invalid configuration: MODULES mounts "@simple-rest/dice" at ${moduleList.split('=')[1]}, which shadows the service's route ${shadowed}`,
+    });
+  for (const path of OPERATIONS_PATHS) await refuses(`@simple-rest/dice=${path}`, path);
+  await refuses('@simple-rest/dice=/metrics/dice', '/metrics');
+  await refuses('@simple-rest/dice=/docs/static', '/docs');
+});
+
+test('the reserved paths are derived from the operations routes as registered', async (t) => {
+  const app = await buildTestApp(t);
+  const firstSegments = new Set(app.operationsPaths.map((path) => `/${path.split('/')[1]}`));
+  assert.deepEqual([...firstSegments].sort(), [...OPERATIONS_PATHS].sort());
 });
 
 test('a module is not mounted unless MODULES names it', async (t) => {

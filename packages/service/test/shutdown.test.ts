@@ -4,7 +4,7 @@ import type { AddressInfo } from 'node:net';
 import { test } from 'node:test';
 import { setTimeout as sleep } from 'node:timers/promises';
 import { drainAndClose } from '../src/shutdown.js';
-import { buildTestApp } from './helper.js';
+import { buildTestApp } from './support/app.js';
 
 function get(port: number, path: string, agent?: Agent) {
   return new Promise<{ status: number; body: string; connection?: string }>((resolve, reject) => {

@@ -1,16 +1,18 @@
-import Fastify, { type FastifyBaseLogger, type FastifyInstance } from 'fastify';
+import Fastify, { type FastifyBaseLogger, type FastifyInstance, type FastifyServerOptions } from 'fastify';
+import { DEFAULT_SETTINGS, type Settings } from '../config.js';
 import { closeModules, LIFECYCLE_TIMEOUTS, type LifecycleTimeouts } from '../module-lifecycle.js';
-import type { MountedModule } from '../modules.js';
+import { checkNoShadowing, type MountedModule } from '../modules.js';
+import { AccessLog } from './plugins/access-log.js';
 import { contentNegotiationPlugin } from './plugins/content-negotiation.js';
 import { corsPlugin } from './plugins/cors.js';
-import { errorsPlugin, frameworkErrors } from './plugins/errors.js';
-import { helmetPlugin } from './plugins/helmet.js';
+import { answerError, answerNotFound, errorsPlugin } from './plugins/errors.js';
 import { loadSheddingPlugin } from './plugins/load-shedding.js';
 import { metricsPlugin } from './plugins/metrics.js';
 import { openapiPlugin } from './plugins/openapi.js';
 import { readinessPlugin } from './plugins/readiness.js';
-import { AccessLog, requestIdOf, requestIdPlugin } from './plugins/request-logging.js';
-import { trailingSlashPlugin } from './plugins/trailing-slash.js';
+import { echoRequestId, requestIdOf, requestIdPlugin } from './plugins/request-id.js';
+import { applySecurityHeaders, securityHeadersPlugin } from './plugins/security-headers.js';
+import { redirectToSlashed, trailingSlashPlugin } from './plugins/trailing-slash.js';
 import { greetingRoutes } from './routes/greetings.js';
 import { operationsRoutes } from './routes/operations.js';
 
@@ -35,15 +37,9 @@ const SOCKET_TIMEOUTS: SocketTimeouts = {
   checkIntervalMs: 1_000,
 };
 
-export interface AppOptions {
+export interface AppOptions extends Partial<Pick<Settings, 'corsOrigins' | 'accessLog' | 'maxEventLoopDelayMs'>> {
   /** The modules to mount, already loaded (see loadModules). */
   readonly modules: readonly MountedModule[];
-  /** `*` or comma-separated origins. Default `*`. */
-  readonly corsOrigins?: string;
-  /** One log line per request. Default true. */
-  readonly accessLog?: boolean;
-  /** Event-loop delay past which business routes answer 503; 0 turns it off. Default 1000. */
-  readonly maxEventLoopDelayMs?: number;
   /** Where logs go; none by default (tests), pino on stdout from main. */
   readonly logger?: FastifyBaseLogger;
   readonly timeouts?: SocketTimeouts;
@@ -51,13 +47,23 @@ export interface AppOptions {
   readonly lifecycleTimeouts?: LifecycleTimeouts;
 }
 
+/**
+ * Errors Fastify raises before routing (an undecodable URL, say) run no hook, so they get the
+ * security headers and the request id here, then the same problem JSON as every other error.
+ */
+const answerFrameworkError: NonNullable<FastifyServerOptions['frameworkErrors']> = (error, request, reply) => {
+  applySecurityHeaders(reply);
+  echoRequestId(request, reply);
+  answerError(error, request, reply);
+};
+
 /** Builds the service without listening: main.ts listens, tests use inject(). */
 export async function buildApp(options: AppOptions): Promise<FastifyInstance> {
   const {
     modules,
-    corsOrigins = '*',
-    accessLog = true,
-    maxEventLoopDelayMs = 1000,
+    corsOrigins = DEFAULT_SETTINGS.corsOrigins,
+    accessLog = DEFAULT_SETTINGS.accessLog,
+    maxEventLoopDelayMs = DEFAULT_SETTINGS.maxEventLoopDelayMs,
     timeouts = SOCKET_TIMEOUTS,
     lifecycleTimeouts = LIFECYCLE_TIMEOUTS,
   } = options;
@@ -65,7 +71,7 @@ export async function buildApp(options: AppOptions): Promise<FastifyInstance> {
     ...(options.logger && { loggerInstance: options.logger }),
     genReqId: requestIdOf,
     logController: new AccessLog(accessLog),
-    frameworkErrors,
+    frameworkErrors: answerFrameworkError,
     // Long enough that over-long names reach validation and get 400, not a bare 404.
     routerOptions: { maxParamLength: 1000 },
     http: { headersTimeout: timeouts.headersMs, connectionsCheckingInterval: timeouts.checkIntervalMs },
@@ -77,24 +83,35 @@ export async function buildApp(options: AppOptions): Promise<FastifyInstance> {
   await app.register(readinessPlugin);
   await app.register(errorsPlugin);
   await app.register(trailingSlashPlugin);
+  // No route matched: the slash-less form of a GET route redirects to it; anything else is a 404 problem.
+  app.setNotFoundHandler((request, reply) =>
+    app.hasSlashedRoute(request) ? redirectToSlashed(request, reply) : answerNotFound(request, reply),
+  );
   await app.register(requestIdPlugin);
-  await app.register(helmetPlugin);
+  await app.register(securityHeadersPlugin);
   await app.register(corsPlugin, { origins: corsOrigins });
   await app.register(contentNegotiationPlugin);
-  // OpenAPI before everything that adds routes: it documents only routes added after it.
+  // OpenAPI and metrics before every route: they see only routes added after them.
   await app.register(openapiPlugin, { modules });
   await app.register(metricsPlugin);
 
-  await app.register(operationsRoutes, { modules, moduleReadyTimeoutMs: lifecycleTimeouts.readyMs });
-  // onClose runs once the server has answered every request in flight.
-  app.addHook('onClose', async () => {
-    await closeModules(modules, app.log, lifecycleTimeouts.closeMs);
+  // The operations routes, in one scope whose paths no module may shadow.
+  const operationsPaths: string[] = [];
+  await app.register(async (operations) => {
+    operations.addHook('onRoute', (route) => {
+      operationsPaths.push(route.url);
+    });
+    await operations.register(operationsRoutes, { modules, moduleReadyTimeoutMs: lifecycleTimeouts.readyMs });
   });
-  await app.register(async (business) => {
-    await business.register(loadSheddingPlugin, { maxEventLoopDelayMs });
-    await business.register(greetingRoutes);
+  checkNoShadowing(modules, operationsPaths);
+  app.decorate('operationsPaths', Object.freeze(operationsPaths));
+
+  // The API: the service's greetings and the modules, behind load shedding.
+  await app.register(async (api) => {
+    await api.register(loadSheddingPlugin, { maxEventLoopDelayMs });
+    await api.register(greetingRoutes);
     for (const { module, prefix } of modules) {
-      await business.register(
+      await api.register(
         async (scope) => {
           scope.addHook('onRoute', (route) => {
             route.schema = { ...route.schema, tags: [module.openapi.tag] };
@@ -105,5 +122,16 @@ export async function buildApp(options: AppOptions): Promise<FastifyInstance> {
       );
     }
   });
+  // onClose runs once the server has answered every request in flight.
+  app.addHook('onClose', async () => {
+    await closeModules(modules, app.log, lifecycleTimeouts.closeMs);
+  });
   return app;
+}
+
+declare module 'fastify' {
+  interface FastifyInstance {
+    /** The operations routes' paths, as registered; modules may not be mounted on them. */
+    readonly operationsPaths: readonly string[];
+  }
 }

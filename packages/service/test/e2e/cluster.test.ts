@@ -1,7 +1,7 @@
 import assert from 'node:assert/strict';
 import { test } from 'node:test';
 import { setTimeout as sleep } from 'node:timers/promises';
-import { type RunningService, startService } from './process.js';
+import { type RunningService, startService } from '../support/process.js';
 
 /** Asks with a fresh connection each time, so the primary spreads the requests over the workers. */
 async function workerPidsServing(service: RunningService, requests: number): Promise<Set<number>> {

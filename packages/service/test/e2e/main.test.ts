@@ -1,8 +1,8 @@
 import assert from 'node:assert/strict';
 import { test } from 'node:test';
 import { setTimeout as sleep } from 'node:timers/promises';
-import { CONTRACT } from '../contract.js';
-import { runToExit, startService } from './process.js';
+import { CONTRACT } from '../support/contract.js';
+import { runToExit, startService } from '../support/process.js';
 
 test('the real entry point serves the contract over HTTP and exits 0 on SIGTERM', async (t) => {
   const service = await startService();

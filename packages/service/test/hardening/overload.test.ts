@@ -4,7 +4,7 @@ import assert from 'node:assert/strict';
 import { test } from 'node:test';
 import { setTimeout as sleep } from 'node:timers/promises';
 import autocannon from 'autocannon';
-import { startService } from '../e2e/process.js';
+import { startService } from '../support/process.js';
 
 test('a burst past capacity is shed with 503 and Retry-After, and the service recovers', async (t) => {
   // A limit this tight makes the saturated event loop count as overload.

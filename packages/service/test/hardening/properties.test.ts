@@ -6,8 +6,9 @@ import { sayHallo as blueprintHallo } from '@simple-rest/blueprint';
 import { assertProperty, requestAsIs } from '@simple-rest/testing';
 import fc from 'fast-check';
 import type { FastifyInstance, LightMyRequestResponse } from 'fastify';
+import { parseModuleList } from '../../src/config.js';
 import { sayHallo as coreHallo } from '../../src/core/hallo.js';
-import { loadModules, parseModuleList } from '../../src/modules.js';
+import { loadModules } from '../../src/modules.js';
 import { buildApp } from '../../src/rest/app.js';
 
 let app: FastifyInstance;

@@ -5,7 +5,7 @@ import type { AddressInfo } from 'node:net';
 import { connect, type Socket } from 'node:net';
 import { type TestContext, test } from 'node:test';
 import { setTimeout as sleep } from 'node:timers/promises';
-import { buildTestApp } from '../helper.js';
+import { buildTestApp } from '../support/app.js';
 
 const TIMEOUTS = { headersMs: 500, requestMs: 1000, keepAliveMs: 500, checkIntervalMs: 100 };
 

@@ -1,7 +1,7 @@
 import assert from 'node:assert/strict';
 import { test } from 'node:test';
-import { CONTRACT } from '../contract.js';
-import { buildTestApp } from '../helper.js';
+import { buildTestApp } from '../support/app.js';
+import { CONTRACT } from '../support/contract.js';
 
 for (const [url, body] of CONTRACT) {
   test(`GET ${url} answers "${body}" as plain text`, async (t) => {
@@ -158,7 +158,7 @@ test('a bare OPTIONS, without preflight headers, gets the same 204 and no error'
 });
 
 test('CORS_ORIGINS narrows CORS to the listed origins', async (t) => {
-  const app = await buildTestApp(t, { corsOrigins: 'https://a.example,https://b.example' });
+  const app = await buildTestApp(t, { corsOrigins: ['https://a.example', 'https://b.example'] });
   const allowed = await app.inject({ url: '/', headers: { origin: 'https://b.example' } });
   assert.equal(allowed.headers['access-control-allow-origin'], 'https://b.example');
   const other = await app.inject({ url: '/', headers: { origin: 'https://evil.example' } });

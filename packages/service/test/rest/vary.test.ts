@@ -4,7 +4,8 @@ import assert from 'node:assert/strict';
 import { test } from 'node:test';
 import { requestAsIs } from '@simple-rest/testing';
 import type { FastifyInstance } from 'fastify';
-import { buildTestApp, lagEventLoop, pollUntil } from '../helper.js';
+import { loadConfig } from '../../src/config.js';
+import { buildTestApp, lagEventLoop, pollUntil } from '../support/app.js';
 
 const LISTED = 'https://a.example,https://b.example';
 const ORIGINS = [undefined, 'https://a.example', 'https://evil.example'] as const;
@@ -61,18 +62,21 @@ const injecting =
 
 for (const corsOrigins of ['*', LISTED]) {
   test(`CORS_ORIGINS=${corsOrigins}: Vary on every route and status, in-process`, async (t) => {
-    const app = await buildTestApp(t, { corsOrigins });
+    const app = await buildTestApp(t, { corsOrigins: loadConfig({ CORS_ORIGINS: corsOrigins }).corsOrigins });
     await checkEveryCombination(injecting(app), corsOrigins, ANSWERS);
   });
 
   test(`CORS_ORIGINS=${corsOrigins}: Vary on every route and status, over a real socket`, async (t) => {
-    const app = await buildTestApp(t, { corsOrigins });
+    const app = await buildTestApp(t, { corsOrigins: loadConfig({ CORS_ORIGINS: corsOrigins }).corsOrigins });
     const origin = await app.listen({ host: '127.0.0.1', port: 0 });
     await checkEveryCombination((path, headers) => requestAsIs(origin, path, { headers }), corsOrigins, ANSWERS);
   });
 
   test(`CORS_ORIGINS=${corsOrigins}: Vary on 503, shed and draining`, async (t) => {
-    const app = await buildTestApp(t, { corsOrigins, maxEventLoopDelayMs: 20 });
+    const app = await buildTestApp(t, {
+      corsOrigins: loadConfig({ CORS_ORIGINS: corsOrigins }).corsOrigins,
+      maxEventLoopDelayMs: 20,
+    });
     await app.ready();
     const lag = lagEventLoop(60);
     t.after(() => lag.stop());

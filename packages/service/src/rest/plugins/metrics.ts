@@ -9,12 +9,7 @@ import fp from 'fastify-plugin';
 export const metricsPlugin = fp(async (app) => {
   // fastify-metrics is CommonJS with an `exports.default`, which ESM sees as `.default`.
   await app.register(fastifyMetrics.default, {
-    endpoint: {
-      method: 'GET',
-      url: '/metrics',
-      schema: { summary: 'Prometheus metrics in text exposition format', tags: ['operations'] },
-      handler: () => undefined, // replaced by fastify-metrics with its exporter
-    },
+    endpoint: null, // GET /metrics is among the operations routes
     clearRegisterOnInit: true,
     routeMetrics: { enabled: { histogram: true, summary: false }, groupStatusCodes: false },
   });

@@ -1,15 +1,21 @@
 import type { FastifyReply, FastifyRequest } from 'fastify';
 import fp from 'fastify-plugin';
 import FindMyWay from 'find-my-way';
-import { sendProblem } from '../problem.js';
 
 const noop = () => undefined;
+
+declare module 'fastify' {
+  interface FastifyInstance {
+    /** True for a GET or HEAD of `/x` when `/x/` is a GET route: the request redirects there. */
+    hasSlashedRoute(request: FastifyRequest): boolean;
+  }
+}
 
 /**
  * Flask's canonical trailing slash: a GET route `/x/:name/` also answers `/x/:name` with
  * 308 to the slashed path, and a module mounted at `/x` answers `/x` with 308 to `/x/`.
  * It watches every route, the modules' included, so each module gets the behaviour
- * whatever its prefix. It is also the 404 handler, which is where redirects are found.
+ * whatever its prefix. `/x` matches no route, so the 404 handler asks hasSlashedRoute.
  */
 export const trailingSlashPlugin = fp(async (app) => {
   const slashless = FindMyWay();
@@ -24,15 +30,10 @@ export const trailingSlashPlugin = fp(async (app) => {
       slashless.on('GET', route.url.slice(0, -1), noop);
     }
   });
-
-  app.setNotFoundHandler((request, reply) => {
+  app.decorate('hasSlashedRoute', (request: FastifyRequest) => {
     const [path = ''] = request.url.split('?', 1);
     const isRedirectable = request.method === 'GET' || request.method === 'HEAD';
-    if (isRedirectable && !path.endsWith('/') && slashless.find('GET', path) !== null) {
-      return redirectToSlashed(request, reply);
-    }
-    request.log.info({ method: request.method, url: request.url }, 'no route');
-    return sendProblem(reply, 404, 'No route matches this method and path');
+    return isRedirectable && !path.endsWith('/') && slashless.find('GET', path) !== null;
   });
 });
 
@@ -41,7 +42,7 @@ async function redirectIfSlashless(request: FastifyRequest, reply: FastifyReply)
   if (!path.endsWith('/')) await redirectToSlashed(request, reply);
 }
 
-async function redirectToSlashed(request: FastifyRequest, reply: FastifyReply): Promise<FastifyReply> {
+export async function redirectToSlashed(request: FastifyRequest, reply: FastifyReply): Promise<FastifyReply> {
   const queryAt = request.url.indexOf('?');
   const path = queryAt === -1 ? request.url : request.url.slice(0, queryAt);
   const query = queryAt === -1 ? '' : request.url.slice(queryAt);

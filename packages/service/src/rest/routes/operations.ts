@@ -1,3 +1,6 @@
+import { existsSync } from 'node:fs';
+import { fileURLToPath } from 'node:url';
+import swaggerUi from '@fastify/swagger-ui';
 import type { FastifyPluginAsync } from 'fastify';
 import { serviceInfo } from '../../info.js';
 import { findUnreadyModules } from '../../module-lifecycle.js';
@@ -25,7 +28,14 @@ const unreadySchema = {
   required: ['status'],
 } as const;
 
-/** Liveness, readiness and version: what an orchestrator and an operator ask of the service. */
+// In the image the service runs bundled, with Swagger UI's files in `static/` beside it.
+const bundledAssets = fileURLToPath(new URL('static', import.meta.url));
+
+/**
+ * The operations routes: what an orchestrator, an operator or an API consumer asks of the
+ * service itself (liveness, readiness, version, metrics, the OpenAPI document and its UI).
+ * app.ts registers them in one scope and reserves their paths, so no module can shadow them.
+ */
 export const operationsRoutes: FastifyPluginAsync<{
   modules: readonly MountedModule[];
   moduleReadyTimeoutMs: number;
@@ -94,4 +104,18 @@ export const operationsRoutes: FastifyPluginAsync<{
     },
     async () => version,
   );
+
+  app.get(
+    '/metrics',
+    { schema: { summary: 'Prometheus metrics in text exposition format', tags: ['operations'] } },
+    async (_request, reply) => {
+      const { register } = app.metrics.client;
+      return reply.type(register.contentType).send(await register.metrics());
+    },
+  );
+
+  app.get('/openapi.json', { schema: { summary: 'This OpenAPI document', tags: ['operations'] } }, async () =>
+    app.swagger(),
+  );
+  await app.register(swaggerUi, { routePrefix: '/docs', ...(existsSync(bundledAssets) && { baseDir: bundledAssets }) });
 };

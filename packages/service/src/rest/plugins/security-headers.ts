@@ -34,6 +34,6 @@ export function applySecurityHeaders(reply: FastifyReply): void {
 }
 
 /** Security headers suited to an API, on every response that goes through the hooks. */
-export const helmetPlugin = fp(async (app) => {
+export const securityHeadersPlugin = fp(async (app) => {
   app.addHook('onRequest', async (_request, reply) => applySecurityHeaders(reply));
 });

@@ -2,9 +2,9 @@ import assert from 'node:assert/strict';
 import { readFileSync } from 'node:fs';
 import { test } from 'node:test';
 import { parse } from 'yaml';
-import { serviceInfo } from '../src/info.js';
+import { serviceInfo } from '../packages/service/src/info.js';
 
-const root = new URL('../../../', import.meta.url);
+const root = new URL('../', import.meta.url);
 const read = (path: string) => readFileSync(new URL(path, root), 'utf8');
 
 test("the Dockerfile's default version label is the service's package version", () => {

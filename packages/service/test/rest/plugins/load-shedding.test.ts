@@ -1,7 +1,7 @@
 import assert from 'node:assert/strict';
 import { test } from 'node:test';
 import { setTimeout as sleep } from 'node:timers/promises';
-import { buildTestApp, lagEventLoop, pollUntil } from '../helper.js';
+import { buildTestApp, lagEventLoop, pollUntil } from '../../support/app.js';
 
 test('under sustained loop lag, greetings get 503 with Retry-After, health keeps answering, and it recovers', async (t) => {
   const app = await buildTestApp(t, { maxEventLoopDelayMs: 20 });

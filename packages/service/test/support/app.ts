@@ -3,9 +3,9 @@ import type { TestContext } from 'node:test';
 import { setTimeout as sleep, setImmediate as yieldToLoop } from 'node:timers/promises';
 import type { FastifyInstance } from 'fastify';
 import pino from 'pino';
-import { configSchema } from '../src/config.js';
-import { loadModules, parseModuleList } from '../src/modules.js';
-import { type AppOptions, buildApp } from '../src/rest/app.js';
+import { configSchema, parseModuleList } from '../../src/config.js';
+import { loadModules } from '../../src/modules.js';
+import { type AppOptions, buildApp } from '../../src/rest/app.js';
 
 export interface TestAppOptions extends Omit<AppOptions, 'modules'> {
   /** A MODULES value; the service's default when omitted. */

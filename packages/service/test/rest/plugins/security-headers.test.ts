@@ -1,0 +1,22 @@
+// The security header set alone, on a bare Fastify app.
+import assert from 'node:assert/strict';
+import { test } from 'node:test';
+import Fastify from 'fastify';
+import { securityHeadersPlugin } from '../../../src/rest/plugins/security-headers.js';
+
+test("helmet's headers for an API, on a route's answer and on Fastify's own 404", async (t) => {
+  const app = Fastify();
+  await app.register(securityHeadersPlugin);
+  app.get('/', async () => 'ok');
+  t.after(() => app.close());
+  for (const url of ['/', '/missing']) {
+    const res = await app.inject({ url });
+    assert.equal(res.headers['x-content-type-options'], 'nosniff', url);
+    assert.equal(res.headers['x-frame-options'], 'SAMEORIGIN', url);
+    assert.equal(res.headers['referrer-policy'], 'no-referrer', url);
+    assert.equal(res.headers['cross-origin-resource-policy'], 'cross-origin', url);
+    assert.equal(res.headers['cross-origin-embedder-policy'], undefined, url);
+    assert.match(String(res.headers['strict-transport-security']), /max-age=\d+/, url);
+    assert.match(String(res.headers['content-security-policy']), /default-src 'self'/, url);
+  }
+});
