@@ -2,6 +2,7 @@ import { defineModule } from '@simple-rest/module-contract';
 import { blueprintRoutes } from './rest/routes.js';
 
 export { sayHallo } from './core/hallo.js';
+export { nameParams } from './rest/routes.js';
 
 export default defineModule({
   packageJson: new URL('../package.json', import.meta.url),

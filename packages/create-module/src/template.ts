@@ -85,9 +85,15 @@ export function greet(name?: string): string {
   return name === undefined ? 'Hello!' : \`Hello \${name}!\`;
 }
 `,
-    'src/rest/routes.ts': `import { nameParams, textResponses } from '@simple-rest/module-contract';
+    'src/rest/routes.ts': `import { textResponses } from '@simple-rest/module-contract';
 import type { FastifyPluginAsync } from 'fastify';
 import { greet } from '../core/greeting.js';
+
+const nameParams = {
+  type: 'object',
+  properties: { name: { type: 'string', minLength: 1, maxLength: 100 } },
+  required: ['name'],
+} as const;
 
 /** The routes, relative to whatever prefix the host mounts them at. The host adds the rest. */
 export const greetingRoutes: FastifyPluginAsync = async (app) => {

@@ -6,6 +6,6 @@ export * from './core/dice.js';
 export default defineModule({
   packageJson: new URL('../package.json', import.meta.url),
   defaultPrefix: '/dice',
-  routes: diceRoutes(),
+  routes: diceRoutes,
   openapi: { tag: 'dice', description: 'Rolls dice in NdM notation' },
 });

@@ -59,19 +59,19 @@ export interface ModuleDefinition extends Pick<RestModule, 'defaultPrefix' | 'ro
   readonly packageJson: URL;
 }
 
+/** A package's name and version, read from its package.json and checked to be strings. */
+export function readPackageIdentity(packageJson: URL): { readonly name: string; readonly version: string } {
+  const manifest: unknown = JSON.parse(readFileSync(packageJson, 'utf8'));
+  if (!isRecord(manifest) || typeof manifest.name !== 'string' || typeof manifest.version !== 'string') {
+    throw new TypeError(`${packageJson.href} has no string "name" and "version"`);
+  }
+  return { name: manifest.name, version: manifest.version };
+}
+
 /** Builds a module whose name and version come from its own package.json, so they cannot drift. */
 export function defineModule(definition: ModuleDefinition): RestModule {
-  const manifest: unknown = JSON.parse(readFileSync(definition.packageJson, 'utf8'));
-  if (!isRecord(manifest) || typeof manifest.name !== 'string' || typeof manifest.version !== 'string') {
-    throw new TypeError(`${definition.packageJson.href} has no string "name" and "version"`);
-  }
-  const { packageJson: _, openapi, ...rest } = definition;
-  return Object.freeze({
-    ...rest,
-    name: manifest.name,
-    version: manifest.version,
-    openapi: Object.freeze({ ...openapi }),
-  });
+  const { packageJson, openapi, ...rest } = definition;
+  return Object.freeze({ ...rest, ...readPackageIdentity(packageJson), openapi: Object.freeze({ ...openapi }) });
 }
 
 /** True when a package's default export fulfils the contract; the host checks this before mounting. */
@@ -94,16 +94,6 @@ export function isRestModule(value: unknown): value is RestModule {
 function isRecord(value: unknown): value is Record<string, unknown> {
   return typeof value === 'object' && value !== null;
 }
-
-/** Longest name, in characters, that a greeting route accepts; longer ones get 400. */
-const MAX_NAME_LENGTH = 100;
-
-/** Params schema of a `/:name/` route, shared so every module bounds names alike. */
-export const nameParams = {
-  type: 'object',
-  properties: { name: { type: 'string', minLength: 1, maxLength: MAX_NAME_LENGTH } },
-  required: ['name'],
-} as const;
 
 /**
  * Response schema of a route answering plain text. The host serves the same text as

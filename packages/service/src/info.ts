@@ -1,8 +1,4 @@
-import { readFileSync } from 'node:fs';
-
-const manifest: { name: string; version: string } = JSON.parse(
-  readFileSync(new URL('../package.json', import.meta.url), 'utf8'),
-);
+import { readPackageIdentity } from '@simple-rest/module-contract';
 
 /** The service's name and version, read from its package.json so they cannot drift. */
-export const serviceInfo = { name: manifest.name, version: manifest.version } as const;
+export const serviceInfo = readPackageIdentity(new URL('../package.json', import.meta.url));

@@ -8,35 +8,33 @@ const InvalidNotation = createError('DICE_INVALID_NOTATION', '%s', 400);
 
 const fairDie: Thrower = (sides) => randomInt(1, sides + 1);
 
-/** The dice routes; tests pass a predictable thrower, the module uses a fair one. */
-export function diceRoutes(throwDie: Thrower = fairDie): FastifyPluginAsync {
-  return async (app) => {
-    app.get(
-      '/',
-      { schema: { summary: 'Roll one six-sided die', response: textResponses('`1d6: <face> = <face>`') } },
-      async () => describeRoll(roll({ count: 1, sides: 6 }, throwDie)),
-    );
-    app.get<{ Params: { notation: string } }>(
-      '/:notation/',
-      {
-        schema: {
-          summary: 'Roll dice in NdM notation, such as 3d6',
-          params: {
-            type: 'object',
-            properties: { notation: { type: 'string', maxLength: 12 } },
-            required: ['notation'],
-          },
-          response: textResponses('`3d6: 4 + 2 + 6 = 12`'),
+/** The dice routes: a fair die, unless the registering code passes its own (tests do). */
+export const diceRoutes: FastifyPluginAsync<{ throwDie?: Thrower }> = async (app, { throwDie = fairDie }) => {
+  app.get(
+    '/',
+    { schema: { summary: 'Roll one six-sided die', response: textResponses('`1d6: <face> = <face>`') } },
+    async () => describeRoll(roll({ count: 1, sides: 6 }, throwDie)),
+  );
+  app.get<{ Params: { notation: string } }>(
+    '/:notation/',
+    {
+      schema: {
+        summary: 'Roll dice in NdM notation, such as 3d6',
+        params: {
+          type: 'object',
+          properties: { notation: { type: 'string', maxLength: 12 } },
+          required: ['notation'],
         },
+        response: textResponses('`3d6: 4 + 2 + 6 = 12`'),
       },
-      async (request) => {
-        try {
-          return describeRoll(roll(parseNotation(request.params.notation), throwDie));
-        } catch (error) {
-          if (error instanceof InvalidNotationError) throw new InvalidNotation(error.message);
-          throw error;
-        }
-      },
-    );
-  };
-}
+    },
+    async (request) => {
+      try {
+        return describeRoll(roll(parseNotation(request.params.notation), throwDie));
+      } catch (error) {
+        if (error instanceof InvalidNotationError) throw new InvalidNotation(error.message);
+        throw error;
+      }
+    },
+  );
+};

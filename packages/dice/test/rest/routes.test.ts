@@ -2,13 +2,16 @@ import assert from 'node:assert/strict';
 import type { TestContext } from 'node:test';
 import { test } from 'node:test';
 import { mountModule } from '@simple-rest/testing';
+import type { FastifyInstance } from 'fastify';
 import type { Thrower } from '../../src/core/dice.js';
 import dice from '../../src/index.js';
 import { diceRoutes } from '../../src/rest/routes.js';
 
 /** The dice module in the host at /dice, with a predictable die when the test gives one. */
 async function appWithDice(t: TestContext, throwDie?: Thrower) {
-  const app = await mountModule(throwDie ? { ...dice, routes: diceRoutes(throwDie) } : dice);
+  const app = await mountModule(
+    throwDie ? { ...dice, routes: async (scope: FastifyInstance) => scope.register(diceRoutes, { throwDie }) } : dice,
+  );
   t.after(() => app.close());
   return app;
 }

@@ -1,4 +1,5 @@
-import { nameParams, textResponses } from '@simple-rest/module-contract';
+import { nameParams } from '@simple-rest/blueprint';
+import { textResponses } from '@simple-rest/module-contract';
 import type { FastifyPluginAsync } from 'fastify';
 import { sayHallo } from '../../core/hallo.js';
 
