@@ -110,7 +110,8 @@ export function loadConfig(env: NodeJS.ProcessEnv): Settings {
   const data = Object.fromEntries(keys.filter((key) => env[key] !== undefined).map((key) => [key, env[key]]));
   let config: Config;
   try {
-    config = envSchema<Config>({ schema: configSchema, data, dotenv: false });
+    // env: false: read only what was passed, so DEFAULT_SETTINGS and tests do not see process.env.
+    config = envSchema<Config>({ schema: configSchema, data, env: false, dotenv: false });
   } catch (error) {
     throw invalidConfiguration(describeInvalid(error, data));
   }

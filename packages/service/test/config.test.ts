@@ -19,6 +19,14 @@ test('with nothing set, every setting takes its default', () => {
   assert.deepEqual(DEFAULT_SETTINGS, loadConfig({}));
 });
 
+test('only the environment passed in is read, not process.env', (t) => {
+  process.env.PORT = '1';
+  t.after(() => {
+    delete process.env.PORT;
+  });
+  assert.equal(loadConfig({}).port, 5000);
+});
+
 test('settings are read from the environment, typed, and parsed into the forms the code uses', () => {
   const settings = loadConfig({
     HOST: '0.0.0.0',

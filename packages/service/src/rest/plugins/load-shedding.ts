@@ -3,7 +3,7 @@ import fp from 'fastify-plugin';
 
 /**
  * Past the event-loop delay limit, answer 503 with Retry-After instead of queueing without
- * bound. Registered only around the business routes, so health checks keep answering.
+ * bound. Registered only around the API routes, so the operations routes keep answering.
  * The delay is the mean over under-pressure's default 1 s sample: a shorter sample reads
  * a start-up pause (schema compilation) as overload and sheds the first requests.
  */
