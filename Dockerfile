@@ -18,7 +18,7 @@ COPY package.json package-lock.json ./
 COPY --from=manifests /app/packages packages
 ARG NPM_CONFIG_REGISTRY
 RUN --mount=type=cache,target=/root/.npm npm ci --no-audit --no-fund
-COPY scripts/bundle.mjs scripts/
+COPY scripts/bundle.mjs scripts/workspaces.mjs scripts/
 COPY packages packages
 # The service and each module bundled with their dependencies (scripts/bundle.mjs): the
 # runtime needs no node_modules of npm's, so no dev dependency or source can reach it.

@@ -3,16 +3,13 @@
 // dist/static/ and each module a package of its own under node_modules/, so MODULES still
 // loads modules by name, and the module contract beside them, which outside modules import as
 // a peer. A fraction of the size of node_modules, and a faster start. The modules are the
-// workspaces whose package.json has the keyword simple-rest-module: adding one is one place.
-import { readFileSync } from 'node:fs';
+// workspaces whose package.json has the keyword simple-rest-module (scripts/workspaces.mjs).
 import { cp, mkdir, rm } from 'node:fs/promises';
 import { build } from 'esbuild';
+import { moduleWorkspaces } from './workspaces.mjs';
 
 const outdir = 'packages/service/bundle';
-const readManifest = (directory) => JSON.parse(readFileSync(`${directory}/package.json`, 'utf8'));
-const modules = readManifest('.')
-  .workspaces.filter((directory) => readManifest(directory).keywords?.includes('simple-rest-module'))
-  .map((directory) => directory.replace(/^packages\//, ''));
+const modules = moduleWorkspaces().map(({ directory }) => directory.replace(/^packages\//, ''));
 
 // CommonJS dependencies expect require and __dirname, which ESM lacks.
 const commonJsShim = [

@@ -59,19 +59,34 @@ export interface ModuleDefinition extends Pick<RestModule, 'defaultPrefix' | 'ro
   readonly packageJson: URL;
 }
 
-/** A package's name and version, read from its package.json and checked to be strings. */
-export function readPackageIdentity(packageJson: URL): { readonly name: string; readonly version: string } {
+/** What a package says of itself in its package.json: name and version, checked to be strings. */
+export interface PackageIdentity {
+  readonly name: string;
+  readonly version: string;
+  readonly license?: string;
+  readonly homepage?: string;
+}
+
+/** Reads a package's package.json; throws unless it has a string name and version. */
+export function readPackageIdentity(packageJson: URL): PackageIdentity {
   const manifest: unknown = JSON.parse(readFileSync(packageJson, 'utf8'));
   if (!isRecord(manifest) || typeof manifest.name !== 'string' || typeof manifest.version !== 'string') {
     throw new TypeError(`${packageJson.href} has no string "name" and "version"`);
   }
-  return { name: manifest.name, version: manifest.version };
+  const { name, version, license, homepage } = manifest;
+  return {
+    name,
+    version,
+    ...(typeof license === 'string' && { license }),
+    ...(typeof homepage === 'string' && { homepage }),
+  };
 }
 
 /** Builds a module whose name and version come from its own package.json, so they cannot drift. */
 export function defineModule(definition: ModuleDefinition): RestModule {
   const { packageJson, openapi, ...rest } = definition;
-  return Object.freeze({ ...rest, ...readPackageIdentity(packageJson), openapi: Object.freeze({ ...openapi }) });
+  const { name, version } = readPackageIdentity(packageJson);
+  return Object.freeze({ ...rest, name, version, openapi: Object.freeze({ ...openapi }) });
 }
 
 /** True when a package's default export fulfils the contract; the host checks this before mounting. */

@@ -8,6 +8,8 @@ import { invalidConfiguration, type ModuleSpec } from './config.js';
 export interface MountedModule {
   readonly module: RestModule;
   readonly prefix: Prefix;
+  /** The name MODULES gave, an npm alias perhaps (`greet-v1`); the module's own name when absent. */
+  readonly packageName?: string;
 }
 
 /** The package.json fields the host checks before mounting. */
@@ -36,7 +38,7 @@ export async function loadModules(
       );
     }
     checkVersions(spec, readManifest(spec.packageName));
-    mounted.push({ module, prefix: spec.prefix ?? module.defaultPrefix });
+    mounted.push({ module, prefix: spec.prefix ?? module.defaultPrefix, packageName: spec.packageName });
   }
   checkPrefixes(mounted);
   return mounted;

@@ -7,6 +7,7 @@ import { isRestModule, type Prefix, type RestModule } from '@simple-rest/module-
 import fc from 'fast-check';
 import Fastify, { type FastifyInstance, type LightMyRequestResponse } from 'fastify';
 import { mountModule } from './host.js';
+import { lintOpenApi } from './openapi-lint.js';
 import { assertProperty } from './property.js';
 
 export interface ConformanceOptions {
@@ -141,6 +142,11 @@ export function testModule(module: RestModule, options: ConformanceOptions = {})
         }),
         { numRuns: 200 },
       );
+    });
+
+    test("/openapi.json with the module mounted passes the OpenAPI linter (Redocly's recommended rules)", async () => {
+      const problems = await lintOpenApi((await app.inject({ url: '/openapi.json' })).json());
+      assert.deepEqual(problems, [], `promise "the document passes the linter" broken:\n${problems.join('\n')}`);
     });
 
     test(`its routes are in /openapi.json under the tag "${module.openapi.tag}"`, async () => {

@@ -1,4 +1,5 @@
 export { type ConformanceOptions, testModule } from './conformance.js';
 export { type MountOptions, mountModule } from './host.js';
 export { type RawResponse, requestAsIs } from './http.js';
+export { lintOpenApi, REDOCLY_CONFIG } from './openapi-lint.js';
 export { assertProperty } from './property.js';

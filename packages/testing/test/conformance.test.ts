@@ -15,5 +15,6 @@ test('a module that breaks a promise fails the kit with the promise and the rout
   assert.match(run.stdout, /promise "every GET route answers 200" broken by GET \/broken\/Kalimaha\/: 500/);
   assert.match(run.stdout, /promise "version matches package.json" broken/);
   assert.match(run.stdout, /not ok \d+ - any parameter, any encoding/);
+  assert.match(run.stdout, /promise "the document passes the linter" broken:\n\s*error operation-summary/);
   assert.match(run.stdout, /ok \d+ - an unknown path under the prefix is a 404 problem/);
 });

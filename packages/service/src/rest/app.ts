@@ -8,7 +8,7 @@ import { corsPlugin } from './plugins/cors.js';
 import { answerError, answerNotFound, errorsPlugin } from './plugins/errors.js';
 import { loadSheddingPlugin } from './plugins/load-shedding.js';
 import { metricsPlugin } from './plugins/metrics.js';
-import { openapiPlugin } from './plugins/openapi.js';
+import { documentRoutes, openapiPlugin } from './plugins/openapi.js';
 import { readinessPlugin } from './plugins/readiness.js';
 import { echoRequestId, requestIdOf, requestIdPlugin } from './plugins/request-id.js';
 import { applySecurityHeaders, securityHeadersPlugin } from './plugins/security-headers.js';
@@ -57,6 +57,18 @@ const answerFrameworkError: NonNullable<FastifyServerOptions['frameworkErrors']>
   answerError(error, request, reply);
 };
 
+/**
+ * A module's operationId namespace: its package name as MODULES gave it, without the scope
+ * (`blueprint`, `greet-v1`), numbered when the same name is mounted again.
+ */
+function namespaceOf(packageName: string, index: number, modules: readonly MountedModule[]): string {
+  const stem = (name: string) => name.replace(/^@[^/]+\//, '');
+  const earlier = modules
+    .slice(0, index)
+    .filter((other) => stem(other.packageName ?? other.module.name) === stem(packageName));
+  return earlier.length === 0 ? stem(packageName) : `${stem(packageName)}${earlier.length + 1}`;
+}
+
 /** Builds the service without listening: main.ts listens, tests use inject(). */
 export async function buildApp(options: AppOptions): Promise<FastifyInstance> {
   const {
@@ -101,6 +113,7 @@ export async function buildApp(options: AppOptions): Promise<FastifyInstance> {
     operations.addHook('onRoute', (route) => {
       operationsPaths.push(route.url);
     });
+    operations.addHook('onRoute', documentRoutes('operations', 'operations', { api: false }));
     await operations.register(operationsRoutes, { modules, moduleReadyTimeoutMs: lifecycleTimeouts.readyMs });
   });
   checkNoShadowing(modules, operationsPaths);
@@ -109,13 +122,17 @@ export async function buildApp(options: AppOptions): Promise<FastifyInstance> {
   // The API: the service's greetings and the modules, behind load shedding.
   await app.register(async (api) => {
     await api.register(loadSheddingPlugin, { maxEventLoopDelayMs });
-    await api.register(greetingRoutes);
-    for (const { module, prefix } of modules) {
+    await api.register(async (greetings) => {
+      greetings.addHook('onRoute', documentRoutes('greetings', 'greetings', { api: true }));
+      await greetings.register(greetingRoutes);
+    });
+    for (const [index, { module, prefix, packageName = module.name }] of modules.entries()) {
       await api.register(
         async (scope) => {
-          scope.addHook('onRoute', (route) => {
-            route.schema = { ...route.schema, tags: [module.openapi.tag] };
-          });
+          scope.addHook(
+            'onRoute',
+            documentRoutes(module.openapi.tag, namespaceOf(packageName, index, modules), { api: true }),
+          );
           await scope.register(module.routes);
         },
         { prefix },

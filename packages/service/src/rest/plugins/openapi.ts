@@ -1,4 +1,5 @@
 import swagger from '@fastify/swagger';
+import type { RouteOptions } from 'fastify';
 import fp from 'fastify-plugin';
 import { serviceInfo } from '../../info.js';
 import type { MountedModule } from '../../modules.js';
@@ -6,14 +7,22 @@ import type { MountedModule } from '../../modules.js';
 /** OpenAPI 3.1 generated from the schemas of the routes registered after it; served by the operations routes. */
 export const openapiPlugin = fp<{ modules: readonly MountedModule[] }>(async (app, { modules }) => {
   const moduleTags = new Map(modules.map(({ module }) => [module.openapi.tag, module.openapi.description]));
+  app.addSchema(PROBLEM);
   await app.register(swagger, {
+    // Shared schemas keep their $id as their name under components/schemas (`Problem`).
+    refResolver: { buildLocalReference: (json, _baseUri, _fragment, index) => String(json.$id ?? `def-${index}`) },
     openapi: {
       openapi: '3.1.0',
       info: {
         title: serviceInfo.name,
         version: serviceInfo.version,
         description: 'Greetings from the service core and from the modules it mounts.',
+        ...(serviceInfo.license && { license: { name: serviceInfo.license, identifier: serviceInfo.license } }),
+        ...(serviceInfo.homepage && { contact: { name: serviceInfo.name, url: serviceInfo.homepage } }),
       },
+      servers: [{ url: '/', description: 'This service, wherever it is reached' }],
+      // Every route is public: the service has no authentication (a gateway may add it).
+      security: [],
       tags: [
         { name: 'greetings', description: "The service's own greetings" },
         { name: 'operations', description: 'Health, readiness, version and metrics' },
@@ -22,3 +31,60 @@ export const openapiPlugin = fp<{ modules: readonly MountedModule[] }>(async (ap
     },
   });
 });
+
+/** RFC 9457 problem details, as every error answer carries them. */
+const PROBLEM = {
+  $id: 'Problem',
+  type: 'object',
+  description: 'An RFC 9457 problem document',
+  properties: {
+    type: { type: 'string' },
+    title: { type: 'string' },
+    status: { type: 'integer' },
+    detail: { type: 'string', description: 'What was wrong with the request (4xx only)' },
+  },
+  required: ['type', 'title', 'status'],
+} as const;
+
+const problemResponse = (description: string, headers?: Record<string, unknown>) => ({
+  description,
+  ...(headers && { headers }),
+  content: { 'application/problem+json': { schema: { $ref: 'Problem#' } } },
+});
+
+/**
+ * An onRoute hook that documents every route of a scope under `tag`, with an operationId of
+ * `namespace.` plus the method and the path relative to the scope's prefix (`blueprint.getByName`),
+ * so ids do not change with the prefix, and with the problem answers the host may give:
+ * 400 for a route with parameters, 503 with Retry-After on the API (load shedding), and any
+ * other 4xx as a problem document.
+ */
+export function documentRoutes(tag: string, namespace: string, { api }: { api: boolean }) {
+  return (route: RouteOptions & { routePath: string }): void => {
+    if (route.schema?.hide) return;
+    const method = [route.method].flat()[0] ?? 'GET';
+    const responses = { ...(route.schema?.response as Record<string, unknown> | undefined) };
+    if (route.schema?.params) responses[400] ??= problemResponse('The request is invalid: the detail says why');
+    if (api) {
+      responses[503] ??= problemResponse('Overloaded: try again after Retry-After seconds', {
+        'Retry-After': { type: 'integer', description: 'Seconds to wait' },
+      });
+    }
+    responses['4XX'] ??= problemResponse('The request was refused: the detail says why');
+    route.schema = {
+      ...route.schema,
+      tags: [tag],
+      operationId: `${namespace}.${operationName(method, route.routePath)}`,
+      response: responses,
+    };
+  };
+}
+
+/** `GET /` → `get`, `GET /:name/` → `getByName`, `GET /openapi.json` → `getOpenapiJson`. */
+function operationName(method: string, path: string): string {
+  const words = path
+    .split('/')
+    .filter((segment) => segment !== '')
+    .flatMap((segment) => (segment.startsWith(':') ? ['by', segment.slice(1)] : segment.split(/[^A-Za-z0-9]+/)));
+  return [method.toLowerCase(), ...words.map((word) => word.charAt(0).toUpperCase() + word.slice(1))].join('');
+}

@@ -5,17 +5,15 @@ import { sayHallo } from '../../core/hallo.js';
 
 /** The service's own greetings at the root, as in the tutorial's RootREST. */
 export const greetingRoutes: FastifyPluginAsync = async (app) => {
-  app.get(
-    '/',
-    { schema: { summary: 'Greet anyone', tags: ['greetings'], response: textResponses('`Hallo from CORE!`') } },
-    async () => sayHallo(),
+  app.get('/', { schema: { summary: 'Greet anyone', response: textResponses('`Hallo from CORE!`') } }, async () =>
+    sayHallo(),
   );
   app.get<{ Params: { name: string } }>(
     '/:name/',
     {
       schema: {
         summary: 'Greet someone by name',
-        tags: ['greetings'],
+
         params: nameParams,
         response: textResponses('`Hallo <name> from CORE!`'),
       },

@@ -45,8 +45,7 @@ export const operationsRoutes: FastifyPluginAsync<{
     {
       schema: {
         summary: 'Liveness: the process is up and its event loop turns',
-        tags: ['operations'],
-        response: { 200: statusSchema },
+        response: { 200: { description: 'The process is up', ...statusSchema } },
       },
     },
     async () => ({ status: 'ok' }),
@@ -58,8 +57,10 @@ export const operationsRoutes: FastifyPluginAsync<{
       schema: {
         summary:
           "Readiness: 503 once shutdown has begun, or while a module's ready() fails, so load balancers stop sending",
-        tags: ['operations'],
-        response: { 200: statusSchema, 503: unreadySchema },
+        response: {
+          200: { description: 'Ready to serve', ...statusSchema },
+          503: { description: 'Draining, or a module is not ready', ...unreadySchema },
+        },
       },
     },
     async (request, reply) => {
@@ -81,9 +82,9 @@ export const operationsRoutes: FastifyPluginAsync<{
     {
       schema: {
         summary: 'The service and each mounted module, with versions and prefixes',
-        tags: ['operations'],
         response: {
           200: {
+            description: 'The service and its modules',
             type: 'object',
             properties: {
               name: { type: 'string' },
@@ -107,15 +108,37 @@ export const operationsRoutes: FastifyPluginAsync<{
 
   app.get(
     '/metrics',
-    { schema: { summary: 'Prometheus metrics in text exposition format', tags: ['operations'] } },
+    {
+      schema: {
+        summary: 'Prometheus metrics in text exposition format',
+        response: {
+          200: {
+            description: 'Metrics in the Prometheus text exposition format, version 0.0.4',
+            content: { 'text/plain': { schema: { type: 'string' } } },
+          },
+        },
+      },
+    },
     async (_request, reply) => {
       const { register } = app.metrics.client;
       return reply.type(register.contentType).send(await register.metrics());
     },
   );
 
-  app.get('/openapi.json', { schema: { summary: 'This OpenAPI document', tags: ['operations'] } }, async () =>
-    app.swagger(),
+  app.get(
+    '/openapi.json',
+    {
+      schema: {
+        summary: 'This OpenAPI document',
+        response: {
+          200: {
+            description: 'OpenAPI 3.1',
+            content: { 'application/json': { schema: { type: 'object', additionalProperties: true } } },
+          },
+        },
+      },
+    },
+    async () => app.swagger(),
   );
   await app.register(swaggerUi, { routePrefix: '/docs', ...(existsSync(bundledAssets) && { baseDir: bundledAssets }) });
 };
