@@ -9,7 +9,8 @@ export interface MountOptions extends Omit<AppOptions, 'modules'> {
 
 /**
  * The real host with only this module mounted, not listening: what a module's route tests
- * inject() into, so they see exactly what the service will serve.
+ * inject() into, so they see exactly what the service will serve. Load shedding is off unless
+ * asked for: inject() keeps the event loop busy, which would read as overload at random.
  */
 export async function mountModule(module: RestModule, options: MountOptions = {}): Promise<FastifyInstance> {
   if (!isRestModule(module)) throw new TypeError('mountModule takes a RestModule (see defineModule)');
