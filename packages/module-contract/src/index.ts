@@ -96,7 +96,7 @@ export function isRestModule(value: unknown): value is RestModule {
     typeof value.name === 'string' &&
     typeof value.version === 'string' &&
     typeof value.defaultPrefix === 'string' &&
-    value.defaultPrefix.startsWith('/') &&
+    isPrefix(value.defaultPrefix) &&
     typeof value.routes === 'function' &&
     (value.ready === undefined || typeof value.ready === 'function') &&
     (value.close === undefined || typeof value.close === 'function') &&

@@ -40,6 +40,7 @@ test('isRestModule checks the shape a host relies on', () => {
     'module',
     { ...valid, name: 1 },
     { ...valid, defaultPrefix: 'a' },
+    { ...valid, defaultPrefix: '/a/..' },
     { ...valid, routes: 'not a plugin' },
     { ...valid, openapi: { tag: 't' } },
     { ...valid, ready: true },

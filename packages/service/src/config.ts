@@ -1,4 +1,4 @@
-import type { Prefix } from '@simple-rest/module-contract';
+import { isPrefix, type Prefix } from '@simple-rest/module-contract';
 import envSchema from 'env-schema';
 import semver from 'semver';
 
@@ -28,7 +28,8 @@ export const configSchema = {
     MODULES: {
       type: 'string',
       pattern:
-        '^((@[a-z0-9][a-z0-9._~-]*/)?[a-z0-9][a-z0-9._~-]*(@[0-9A-Za-z.^~*<>=| -]+?)?(=(/[A-Za-z0-9._~-]+)+)?(,|$))*$',
+        // The prefix's own rules are isPrefix's (module-contract), checked when the list is parsed.
+        '^((@[a-z0-9][a-z0-9._~-]*/)?[a-z0-9][a-z0-9._~-]*(@[0-9A-Za-z.^~*<>=| -]+?)?(=/[^,]*)?(,|$))*$',
       default: '@simple-rest/blueprint=/blueprint',
       description: 'a comma-separated list of package[@version-range][=/prefix], or empty for none',
     },
@@ -145,10 +146,15 @@ export function parseModuleList(list: string): ModuleSpec[] {
           `MODULES names "${packageName}@${versionRange}", which is not a valid version range`,
         );
       }
+      if (prefix !== undefined && !isPrefix(prefix)) {
+        throw invalidConfiguration(
+          `MODULES mounts "${packageName}" at "${prefix}", which is not a valid prefix (expected /segment[/segment…], no "." or ".." segments, no trailing slash)`,
+        );
+      }
       return {
         packageName,
         ...(versionRange !== undefined && { versionRange }),
-        ...(prefix !== undefined && { prefix: prefix as Prefix }),
+        ...(prefix !== undefined && { prefix }),
       };
     });
 }

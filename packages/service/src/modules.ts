@@ -1,7 +1,7 @@
 import { existsSync, readFileSync } from 'node:fs';
 import { dirname, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
-import { CONTRACT_VERSION, isPrefix, isRestModule, type Prefix, type RestModule } from '@simple-rest/module-contract';
+import { CONTRACT_VERSION, isRestModule, type Prefix, type RestModule } from '@simple-rest/module-contract';
 import semver from 'semver';
 import { invalidConfiguration, type ModuleSpec } from './config.js';
 
@@ -85,11 +85,6 @@ async function importModule(packageName: string, importer: Importer) {
 
 function checkPrefixes(mounted: readonly MountedModule[]): void {
   for (const [index, { module, prefix }] of mounted.entries()) {
-    if (!isPrefix(prefix)) {
-      throw invalidConfiguration(
-        `MODULES mounts "${module.name}" at "${prefix}", which is not a valid prefix (expected /segment[/segment…], no "." or ".." segments, no trailing slash)`,
-      );
-    }
     const other = mounted.slice(0, index).find((earlier) => overlaps(prefix, earlier.prefix));
     if (other !== undefined) {
       throw invalidConfiguration(

@@ -55,11 +55,14 @@ test('parseModuleList reads package[=/prefix] entries', () => {
 });
 
 async function assertRefused(list: string, message: string) {
-  await assert.rejects(loadModules(parseModuleList(list)), (error: unknown) => {
-    assert.ok(error instanceof ConfigError);
-    assert.equal(error.message, message);
-    return true;
-  });
+  await assert.rejects(
+    async () => loadModules(parseModuleList(list)),
+    (error: unknown) => {
+      assert.ok(error instanceof ConfigError);
+      assert.equal(error.message, message);
+      return true;
+    },
+  );
 }
 
 test('a package that is not installed is refused', () =>
