@@ -12,6 +12,7 @@ import { documentRoutes, openapiPlugin } from './plugins/openapi.js';
 import { readinessPlugin } from './plugins/readiness.js';
 import { echoRequestId, requestIdOf, requestIdPlugin } from './plugins/request-id.js';
 import { applySecurityHeaders, securityHeadersPlugin } from './plugins/security-headers.js';
+import { childLoggerWithTraceId } from './plugins/trace-context.js';
 import { redirectToSlashed, trailingSlashPlugin } from './plugins/trailing-slash.js';
 import { greetingRoutes } from './routes/greetings.js';
 import { operationsRoutes } from './routes/operations.js';
@@ -82,6 +83,7 @@ export async function buildApp(options: AppOptions): Promise<FastifyInstance> {
   const app = Fastify({
     ...(options.logger && { loggerInstance: options.logger }),
     genReqId: requestIdOf,
+    childLoggerFactory: childLoggerWithTraceId,
     logController: new AccessLog(accessLog),
     frameworkErrors: answerFrameworkError,
     // Long enough that over-long names reach validation and get 400, not a bare 404.
