@@ -13,6 +13,7 @@ import { Namespace } from 'kubernetes-models/v1/Namespace';
 import { Service } from 'kubernetes-models/v1/Service';
 import { parseAllDocuments } from 'yaml';
 import { configSchema, DEFAULT_SETTINGS } from '../../packages/service/src/config.js';
+import { LIFECYCLE_TIMEOUTS } from '../../packages/service/src/module-lifecycle.js';
 import { loadModules } from '../../packages/service/src/modules.js';
 import { buildApp } from '../../packages/service/src/rest/app.js';
 
@@ -37,6 +38,7 @@ interface DeploymentView {
 interface Probe {
   httpGet: { path: string; port: string };
   periodSeconds: number;
+  timeoutSeconds: number;
   failureThreshold: number;
 }
 
@@ -156,5 +158,15 @@ test('preStop, SHUTDOWN_DELAY_MS and SHUTDOWN_TIMEOUT_MS fit within terminationG
     assert.ok(preStopMs + timeoutMs < pod.terminationGracePeriodSeconds * 1000);
     // A readiness failure is seen within one period, well inside the preStop pause.
     assert.ok(container.readinessProbe.periodSeconds * container.readinessProbe.failureThreshold * 1000 < preStopMs);
+  }
+});
+
+test("modules' ready() and close() limits fit the readiness probe and the shutdown budget", () => {
+  for (const manifests of [base, production]) {
+    const container = containerOf(manifests);
+    const timeoutMs = Number(container.env.find((variable) => variable.name === 'SHUTDOWN_TIMEOUT_MS')?.value);
+    // /readyz gives up on a module before the probe gives up on /readyz, so it answers 503 itself.
+    assert.ok(LIFECYCLE_TIMEOUTS.readyMs < container.readinessProbe.timeoutSeconds * 1000);
+    assert.ok(LIFECYCLE_TIMEOUTS.closeMs < timeoutMs, `${LIFECYCLE_TIMEOUTS.closeMs} < ${timeoutMs}`);
   }
 });
