@@ -15,7 +15,7 @@ export const SEPARATE_SUITES: Readonly<Record<string, string>> = {
 };
 
 /** Every test file below the repository's test folders, relative to `root`, sorted. */
-export function findTestFiles(root = '.'): string[] {
+function findTestFiles(root = '.'): string[] {
   const folders = [...readdirSync(join(root, 'packages')).map((name) => `packages/${name}/test`), 'test'];
   return folders.flatMap((folder) => testFilesIn(root, folder)).sort();
 }
