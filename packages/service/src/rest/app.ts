@@ -3,17 +3,18 @@ import { DEFAULT_SETTINGS, type Settings } from '../config.js';
 import { closeModules, LIFECYCLE_TIMEOUTS, type LifecycleTimeouts } from '../module-lifecycle.js';
 import { checkNoShadowing, type MountedModule } from '../modules.js';
 import { AccessLog } from './plugins/access-log.js';
-import { contentNegotiationPlugin } from './plugins/content-negotiation.js';
-import { corsPlugin } from './plugins/cors.js';
+import { negotiateRepresentation } from './plugins/content-negotiation.js';
+import { corsHeaders, corsPreflight } from './plugins/cors.js';
 import { answerError, answerNotFound, errorsPlugin } from './plugins/errors.js';
 import { loadSheddingPlugin } from './plugins/load-shedding.js';
 import { metricsPlugin } from './plugins/metrics.js';
 import { documentRoutes, openapiPlugin } from './plugins/openapi.js';
-import { readinessPlugin } from './plugins/readiness.js';
-import { echoRequestId, requestIdOf, requestIdPlugin } from './plugins/request-id.js';
-import { applySecurityHeaders, securityHeadersPlugin } from './plugins/security-headers.js';
+import { closeWhenDraining, readinessPlugin } from './plugins/readiness.js';
+import { echoRequestId, requestIdOf } from './plugins/request-id.js';
+import { SECURITY_HEADERS } from './plugins/security-headers.js';
 import { childLoggerWithTraceId } from './plugins/trace-context.js';
 import { redirectToSlashed, trailingSlashPlugin } from './plugins/trailing-slash.js';
+import { fixedHeaders, onRequestSteps, onSendSteps, type RequestStep } from './request-steps.js';
 import { greetingRoutes } from './routes/greetings.js';
 import { operationsRoutes } from './routes/operations.js';
 
@@ -49,14 +50,27 @@ export interface AppOptions extends Partial<Pick<Settings, 'corsOrigins' | 'acce
 }
 
 /**
- * Errors Fastify raises before routing (an undecodable URL, say) run no hook, so they get the
- * security headers and the request id here, then the same problem JSON as every other error.
+ * The headers every answer carries, in one list of steps: the request id, then the security
+ * headers and the CORS headers that are the same on every answer (set in one step), then the
+ * CORS headers that depend on the request's Origin when CORS_ORIGINS is a list.
  */
-const answerFrameworkError: NonNullable<FastifyServerOptions['frameworkErrors']> = (error, request, reply) => {
-  applySecurityHeaders(reply);
-  echoRequestId(request, reply);
-  answerError(error, request, reply);
-};
+function everyAnswerHeaders(corsOrigins: Settings['corsOrigins']): readonly RequestStep[] {
+  const cors = corsHeaders(corsOrigins);
+  return [echoRequestId, fixedHeaders(Object.freeze({ ...SECURITY_HEADERS, ...cors.fixed })), ...cors.perRequest];
+}
+
+/**
+ * Errors Fastify raises before routing (an undecodable URL, say) run no hook, so they get the
+ * same headers here, then the same problem JSON as every other error.
+ */
+function answerFrameworkErrors(
+  headerSteps: readonly RequestStep[],
+): NonNullable<FastifyServerOptions['frameworkErrors']> {
+  return (error, request, reply) => {
+    for (const step of headerSteps) step(request, reply);
+    answerError(error, request, reply);
+  };
+}
 
 /**
  * A module's operationId namespace: its package name as MODULES gave it, without the scope
@@ -80,12 +94,13 @@ export async function buildApp(options: AppOptions): Promise<FastifyInstance> {
     timeouts = SOCKET_TIMEOUTS,
     lifecycleTimeouts = LIFECYCLE_TIMEOUTS,
   } = options;
+  const headerSteps = everyAnswerHeaders(corsOrigins);
   const app = Fastify({
     ...(options.logger && { loggerInstance: options.logger }),
     genReqId: requestIdOf,
     childLoggerFactory: childLoggerWithTraceId,
     logController: new AccessLog(accessLog),
-    frameworkErrors: answerFrameworkError,
+    frameworkErrors: answerFrameworkErrors(headerSteps),
     // Long enough that over-long names reach validation and get 400, not a bare 404.
     routerOptions: { maxParamLength: 1000 },
     http: { headersTimeout: timeouts.headersMs, connectionsCheckingInterval: timeouts.checkIntervalMs },
@@ -101,10 +116,11 @@ export async function buildApp(options: AppOptions): Promise<FastifyInstance> {
   app.setNotFoundHandler((request, reply) =>
     app.hasSlashedRoute(request) ? redirectToSlashed(request, reply) : answerNotFound(request, reply),
   );
-  await app.register(requestIdPlugin);
-  await app.register(securityHeadersPlugin);
-  await app.register(corsPlugin, { origins: corsOrigins });
-  await app.register(contentNegotiationPlugin);
+  // Every answer's headers, then on the way out Connection: close while draining and the
+  // JSON representation: one synchronous hook each (request-steps.ts says why).
+  app.addHook('onRequest', onRequestSteps(headerSteps));
+  app.addHook('onSend', onSendSteps([closeWhenDraining(app.readiness), negotiateRepresentation]));
+  await app.register(corsPreflight, { origins: corsOrigins });
   // OpenAPI and metrics before every route: they see only routes added after them.
   await app.register(openapiPlugin, { modules });
   await app.register(metricsPlugin);

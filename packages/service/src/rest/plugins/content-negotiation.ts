@@ -1,6 +1,6 @@
-import accepts from '@fastify/accepts';
-import fp from 'fastify-plugin';
+import accepts from 'accepts';
 import vary from 'vary';
+import type { SendStep } from '../request-steps.js';
 
 const PLAIN_TEXT = 'text/plain';
 const JSON_TYPE = 'application/json';
@@ -14,17 +14,14 @@ function mayPreferJson(accept: string | undefined): boolean {
  * Routes answer plain text; a client that prefers JSON gets the same text as
  * `{"message": …}`. Done once here, so modules need not know about representations.
  */
-export const contentNegotiationPlugin = fp(async (app) => {
-  await app.register(accepts);
-  app.addHook('onSend', async (request, reply, payload) => {
-    const type = reply.getHeader('content-type');
-    if (reply.statusCode !== 200 || typeof type !== 'string' || !type.startsWith(PLAIN_TEXT)) return payload;
-    // Appended, not set: with a list of CORS origins, Vary already names Origin.
-    const varies = reply.getHeader('vary');
-    reply.header('vary', varies === undefined ? 'Accept' : vary.append(String(varies), 'Accept'));
-    if (typeof payload !== 'string' || !mayPreferJson(request.headers.accept)) return payload;
-    if (request.accepts().type([PLAIN_TEXT, JSON_TYPE]) !== JSON_TYPE) return payload;
-    reply.type(`${JSON_TYPE}; charset=utf-8`);
-    return JSON.stringify({ message: payload });
-  });
-});
+export const negotiateRepresentation: SendStep = (request, reply, payload) => {
+  const type = reply.getHeader('content-type');
+  if (reply.statusCode !== 200 || typeof type !== 'string' || !type.startsWith(PLAIN_TEXT)) return payload;
+  // Appended, not set: with a list of CORS origins, Vary already names Origin.
+  const varies = reply.getHeader('vary');
+  reply.header('vary', varies === undefined ? 'Accept' : vary.append(String(varies), 'Accept'));
+  if (typeof payload !== 'string' || !mayPreferJson(request.headers.accept)) return payload;
+  if (accepts(request.raw).type([PLAIN_TEXT, JSON_TYPE]) !== JSON_TYPE) return payload;
+  reply.type(`${JSON_TYPE}; charset=utf-8`);
+  return JSON.stringify({ message: payload });
+};

@@ -1,16 +1,78 @@
-import fastifyMetrics from 'fastify-metrics';
+import type { FastifyRequest } from 'fastify';
 import fp from 'fastify-plugin';
+import { collectDefaultMetrics, Histogram, type Registry, register } from 'prom-client';
 
-// Per-route request count and latency histogram (labels: method, route, status_code),
-// plus prom-client's default process metrics. They live in prom-client's one global registry,
-// which clearRegisterOnInit empties when an app starts, so building a second app in the same
-// process (as the tests do) does not fail on metrics registered twice; two apps alive at once
-// share it.
+// The names, labels and buckets fastify-metrics gave this histogram before it was replaced
+// (docs/benchmarks.md says why): dashboards built on them keep working.
+const DURATION_NAME = 'http_request_duration_seconds';
+const DURATION_HELP = 'request duration in seconds';
+// Like fastify-metrics, HEAD and OPTIONS answers are not measured.
+const UNMEASURED_METHODS = new Set(['HEAD', 'OPTIONS', 'TRACE', 'CONNECT']);
+
+const durationsOfRoute = Symbol('request durations of the route');
+
+type Observer = Histogram.Internal<'method' | 'route' | 'status_code'>;
+
+/**
+ * One route's observers, one per method and status, each bound to its labels once: the first
+ * answer with a given status makes it, every later one only observes.
+ */
+class RouteDurations {
+  readonly #observers = new Map<string, Map<number, Observer>>();
+
+  constructor(
+    readonly histogram: Histogram<'method' | 'route' | 'status_code'>,
+    readonly route: string,
+  ) {}
+
+  observe(method: string, status: number, seconds: number): void {
+    const byStatus = this.#observers.get(method) ?? new Map<number, Observer>();
+    let observer = byStatus.get(status);
+    if (observer === undefined) {
+      observer = this.histogram.labels({ method, route: this.route, status_code: status });
+      byStatus.set(status, observer);
+      this.#observers.set(method, byStatus);
+    }
+    observer.observe(seconds);
+  }
+}
+
+declare module 'fastify' {
+  interface FastifyContextConfig {
+    [durationsOfRoute]?: RouteDurations;
+  }
+  interface FastifyInstance {
+    /** The registry GET /metrics exposes. */
+    readonly metricsRegistry: Registry;
+  }
+}
+
+/**
+ * Per-route request count and latency histogram (labels: method, route template, status_code)
+ * for every route registered after this plugin, plus prom-client's default process metrics.
+ * The duration is Fastify's own (reply.elapsedTime), so no hook runs before the handler; the
+ * observer is found on the route's config, so nothing is looked up by label per request.
+ * prom-client's registry is global: it is emptied when an app starts, so a second app built in
+ * the same process (as the tests do) does not fail on metrics registered twice.
+ */
 export const metricsPlugin = fp(async (app) => {
-  // fastify-metrics is CommonJS with an `exports.default`, which ESM sees as `.default`.
-  await app.register(fastifyMetrics.default, {
-    endpoint: null, // GET /metrics is among the operations routes
-    clearRegisterOnInit: true,
-    routeMetrics: { enabled: { histogram: true, summary: false }, groupStatusCodes: false },
+  register.clear();
+  collectDefaultMetrics();
+  const histogram = new Histogram({
+    name: DURATION_NAME,
+    help: DURATION_HELP,
+    labelNames: ['method', 'route', 'status_code'] as const,
+  });
+  app.decorate('metricsRegistry', register);
+  app.addHook('onRoute', (route) => {
+    route.config = { ...route.config, [durationsOfRoute]: new RouteDurations(histogram, route.url) };
+  });
+  app.addHook('onResponse', (request, reply, done) => {
+    durationsOf(request)?.observe(request.method, reply.statusCode, reply.elapsedTime / 1000);
+    done();
   });
 });
+
+function durationsOf(request: FastifyRequest): RouteDurations | undefined {
+  return UNMEASURED_METHODS.has(request.method) ? undefined : request.routeOptions.config[durationsOfRoute];
+}

@@ -1,7 +1,6 @@
 import { randomUUID } from 'node:crypto';
 import type { IncomingMessage } from 'node:http';
-import type { FastifyReply, FastifyRequest } from 'fastify';
-import fp from 'fastify-plugin';
+import type { RequestStep } from '../request-steps.js';
 
 const REQUEST_ID_HEADER = 'x-request-id';
 const WELL_FORMED_REQUEST_ID = /^[A-Za-z0-9._:-]{1,128}$/;
@@ -13,10 +12,6 @@ export function requestIdOf(request: IncomingMessage): string {
 }
 
 /** Echoes the request id on every response, so a caller can quote it against the logs. */
-export const requestIdPlugin = fp(async (app) => {
-  app.addHook('onRequest', async (request, reply) => echoRequestId(request, reply));
-});
-
-export function echoRequestId(request: FastifyRequest, reply: FastifyReply): void {
+export const echoRequestId: RequestStep = (request, reply) => {
   reply.header(REQUEST_ID_HEADER, request.id);
-}
+};

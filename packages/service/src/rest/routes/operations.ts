@@ -120,8 +120,8 @@ export const operationsRoutes: FastifyPluginAsync<{
       },
     },
     async (_request, reply) => {
-      const { register } = app.metrics.client;
-      return reply.type(register.contentType).send(await register.metrics());
+      const registry = app.metricsRegistry;
+      return reply.type(registry.contentType).send(await registry.metrics());
     },
   );
 

@@ -2,11 +2,12 @@
 import assert from 'node:assert/strict';
 import { type TestContext, test } from 'node:test';
 import Fastify from 'fastify';
-import { contentNegotiationPlugin } from '../../../src/rest/plugins/content-negotiation.js';
+import { negotiateRepresentation } from '../../../src/rest/plugins/content-negotiation.js';
+import { onSendSteps } from '../../../src/rest/request-steps.js';
 
 async function bareApp(t: TestContext) {
   const app = Fastify();
-  await app.register(contentNegotiationPlugin);
+  app.addHook('onSend', onSendSteps([negotiateRepresentation]));
   app.get('/text', async () => 'Hallo!');
   app.get('/varied', async (_request, reply) => reply.header('vary', 'Origin').send('Hallo!'));
   app.get('/object', async () => ({ status: 'ok' }));
@@ -39,4 +40,16 @@ test('answers that are not a 200 in plain text are left alone', async (t) => {
     assert.equal(res.headers.vary, undefined, url);
   }
   assert.equal((await app.inject({ url: '/refused', headers: { accept: 'application/json' } })).body, 'no');
+});
+
+test('an Accept that cannot prefer JSON gets the text, with Vary: Accept', async (t) => {
+  const app = await bareApp(t);
+  for (const accept of ['text/plain', 'text/*', '*/*', 'image/png, text/html']) {
+    const res = await app.inject({ url: '/text', headers: { accept } });
+    assert.equal(res.headers['content-type'], 'text/plain; charset=utf-8', accept);
+    assert.equal(res.body, 'Hallo!', accept);
+    assert.equal(res.headers.vary, 'Accept', accept);
+  }
+  const wildcardApplication = await app.inject({ url: '/text', headers: { accept: 'application/*' } });
+  assert.deepEqual(wildcardApplication.json(), { message: 'Hallo!' });
 });

@@ -1,16 +1,38 @@
-// The CORS plugin alone, on a bare Fastify app.
+// CORS alone, on a bare Fastify app: the fast path's headers, held to @fastify/cors's.
 import assert from 'node:assert/strict';
 import { type TestContext, test } from 'node:test';
+import cors from '@fastify/cors';
 import Fastify from 'fastify';
-import { corsPlugin } from '../../../src/rest/plugins/cors.js';
+import { type CorsOrigins, corsHeaders, corsPreflight } from '../../../src/rest/plugins/cors.js';
+import { fixedHeaders, onRequestSteps } from '../../../src/rest/request-steps.js';
 
-async function bareApp(t: TestContext, origins: '*' | readonly string[]) {
+async function bareApp(t: TestContext, origins: CorsOrigins) {
   const app = Fastify();
-  await app.register(corsPlugin, { origins });
+  const { fixed, perRequest } = corsHeaders(origins);
+  app.addHook('onRequest', onRequestSteps([fixedHeaders(fixed), ...perRequest]));
+  await app.register(corsPreflight, { origins });
   app.get('/', async () => 'ok');
   t.after(() => app.close());
   return app;
 }
+
+/** The same route with @fastify/cors itself, registered the plain way, for comparison. */
+async function libraryApp(t: TestContext, origins: CorsOrigins) {
+  const app = Fastify();
+  await app.register(cors, {
+    origin: origins === '*' ? '*' : [...origins],
+    methods: ['GET', 'HEAD'],
+    allowedHeaders: ['Content-Type'],
+    exposedHeaders: ['X-Request-Id'],
+    strictPreflight: false,
+  });
+  app.get('/', async () => 'ok');
+  t.after(() => app.close());
+  return app;
+}
+
+const corsHeaderNames = (headers: Record<string, unknown>) =>
+  Object.fromEntries(Object.entries(headers).filter(([name]) => name.startsWith('access-control-') || name === 'vary'));
 
 test('origins "*": every origin may read, and the answer does not vary by origin', async (t) => {
   const app = await bareApp(t, '*');
@@ -28,6 +50,32 @@ test('a list: a listed origin is echoed, another gets no grant, and both say Var
   const other = await app.inject({ url: '/', headers: { origin: 'https://evil.example' } });
   assert.equal(other.headers['access-control-allow-origin'], undefined);
   assert.equal(other.headers.vary, 'Origin');
+});
+
+test('every answer, preflight or not, carries the CORS headers @fastify/cors itself would set', async (t) => {
+  const requests = [
+    { method: 'GET', headers: {} },
+    { method: 'GET', headers: { origin: 'https://a.example' } },
+    { method: 'GET', headers: { origin: 'https://B.example' } },
+    { method: 'GET', headers: { origin: 'https://evil.example' } },
+    { method: 'GET', headers: { origin: 'null' } },
+    { method: 'OPTIONS', headers: {} },
+    { method: 'OPTIONS', headers: { origin: 'https://a.example', 'access-control-request-method': 'GET' } },
+    { method: 'OPTIONS', headers: { origin: 'https://evil.example', 'access-control-request-method': 'GET' } },
+  ] as const;
+  for (const origins of ['*', ['https://a.example'], ['https://a.example', 'https://b.example']] as const) {
+    const ours = await bareApp(t, origins);
+    const theirs = await libraryApp(t, origins);
+    for (const request of requests) {
+      const [mine, library] = await Promise.all([
+        ours.inject({ url: '/', ...request }),
+        theirs.inject({ url: '/', ...request }),
+      ]);
+      const label = `${JSON.stringify(origins)} ${request.method} ${JSON.stringify(request.headers)}`;
+      assert.equal(mine.statusCode, library.statusCode, label);
+      assert.deepEqual(corsHeaderNames(mine.headers), corsHeaderNames(library.headers), label);
+    }
+  }
 });
 
 test('a preflight allows GET and HEAD with Content-Type; a bare OPTIONS gets the same 204', async (t) => {

@@ -4,17 +4,43 @@ import { test } from 'node:test';
 import Fastify from 'fastify';
 import { metricsPlugin } from '../../../src/rest/plugins/metrics.js';
 
+const count = (exposition: string, labels: string) =>
+  new RegExp(`^http_request_duration_seconds_count\\{${labels}\\} (\\d+)$`, 'm').exec(exposition)?.[1];
+
 test('each request is counted in the histogram by method, route template and status', async (t) => {
   const app = Fastify();
+  app.get('/before', async () => 'not measured: registered before the plugin');
   await app.register(metricsPlugin);
-  app.get('/:name/', async () => 'ok');
+  app.get('/:name/', async (request, reply) =>
+    (request.params as { name: string }).name === 'bad' ? reply.code(400).send('no') : 'ok',
+  );
   t.after(() => app.close());
-  await app.inject({ url: '/Kalimaha/' });
-  await app.inject({ url: '/Ann/' });
-  const exposition = await app.metrics.client.register.metrics();
+  for (const url of ['/Kalimaha/', '/Ann/', '/bad/', '/before', '/missing']) await app.inject({ url });
+  await app.inject({ method: 'HEAD', url: '/Ann/' });
+  const exposition = await app.metricsRegistry.metrics();
+  assert.equal(count(exposition, 'method="GET",route="/:name/",status_code="200"'), '2');
+  assert.equal(count(exposition, 'method="GET",route="/:name/",status_code="400"'), '1');
+  assert.match(exposition, /^# TYPE http_request_duration_seconds histogram$/m);
+  assert.match(exposition, /^# HELP http_request_duration_seconds request duration in seconds$/m);
   assert.match(
     exposition,
-    /^http_request_duration_seconds_count\{method="GET",route="\/:name\/",status_code="200"\} 2$/m,
+    /^http_request_duration_seconds_bucket\{le="0.005",method="GET",route="\/:name\/",status_code="200"\} \d+$/m,
   );
+  assert.doesNotMatch(exposition, /route="\/before"|method="HEAD"|route="\/missing"|__unknown__/);
   assert.match(exposition, /^process_resident_memory_bytes \d+$/m);
+});
+
+test('the duration observed is the time the answer took', async (t) => {
+  const app = Fastify();
+  await app.register(metricsPlugin);
+  app.get('/slow', async () => {
+    await new Promise((resolve) => setTimeout(resolve, 30));
+    return 'ok';
+  });
+  t.after(() => app.close());
+  await app.inject({ url: '/slow' });
+  const sum = /^http_request_duration_seconds_sum\{method="GET",route="\/slow",status_code="200"\} ([\d.e-]+)$/m.exec(
+    await app.metricsRegistry.metrics(),
+  )?.[1];
+  assert.ok(Number(sum) >= 0.025 && Number(sum) < 5, `sum ${sum}`);
 });

@@ -2,15 +2,23 @@
 import assert from 'node:assert/strict';
 import { test } from 'node:test';
 import Fastify from 'fastify';
-import { readinessPlugin } from '../../../src/rest/plugins/readiness.js';
+import { closeWhenDraining, readinessPlugin } from '../../../src/rest/plugins/readiness.js';
+import { onSendSteps } from '../../../src/rest/request-steps.js';
 
-test('while draining, every answer says Connection: close', async (t) => {
+test('while draining, every answer says Connection: close, even one begun before draining', async (t) => {
   const app = Fastify();
   await app.register(readinessPlugin);
+  app.addHook('onSend', onSendSteps([closeWhenDraining(app.readiness)]));
   app.get('/', async () => 'ok');
+  app.get('/drain-midway', async () => {
+    app.readiness.draining = true;
+    return 'ok';
+  });
   t.after(() => app.close());
   assert.equal(app.readiness.draining, false);
   assert.equal((await app.inject({ url: '/' })).headers.connection, 'keep-alive');
-  app.readiness.draining = true;
+  const midway = await app.inject({ url: '/drain-midway' });
+  assert.equal(midway.headers.connection, 'close');
+  assert.equal(midway.body, 'ok');
   assert.equal((await app.inject({ url: '/' })).headers.connection, 'close');
 });

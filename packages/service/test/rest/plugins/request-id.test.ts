@@ -2,11 +2,12 @@
 import assert from 'node:assert/strict';
 import { test } from 'node:test';
 import Fastify from 'fastify';
-import { requestIdOf, requestIdPlugin } from '../../../src/rest/plugins/request-id.js';
+import { echoRequestId, requestIdOf } from '../../../src/rest/plugins/request-id.js';
+import { onRequestSteps } from '../../../src/rest/request-steps.js';
 
 test("a well-formed caller's id is kept and echoed; anything else is replaced by a UUID", async (t) => {
   const app = Fastify({ genReqId: requestIdOf });
-  await app.register(requestIdPlugin);
+  app.addHook('onRequest', onRequestSteps([echoRequestId]));
   app.get('/', async (request) => request.id);
   t.after(() => app.close());
   const kept = await app.inject({ url: '/', headers: { 'x-request-id': 'trace-42.a:b_c' } });
@@ -15,5 +16,6 @@ test("a well-formed caller's id is kept and echoed; anything else is replaced by
   for (const offered of ['with space', 'x'.repeat(129), '<script>']) {
     const replaced = await app.inject({ url: '/', headers: { 'x-request-id': offered } });
     assert.match(String(replaced.headers['x-request-id']), /^[0-9a-f-]{36}$/, offered);
+    assert.equal(replaced.body, replaced.headers['x-request-id'], offered);
   }
 });

@@ -2,11 +2,12 @@
 import assert from 'node:assert/strict';
 import { test } from 'node:test';
 import Fastify from 'fastify';
-import { securityHeadersPlugin } from '../../../src/rest/plugins/security-headers.js';
+import { SECURITY_HEADERS } from '../../../src/rest/plugins/security-headers.js';
+import { fixedHeaders, onRequestSteps } from '../../../src/rest/request-steps.js';
 
 test("helmet's headers for an API, on a route's answer and on Fastify's own 404", async (t) => {
   const app = Fastify();
-  await app.register(securityHeadersPlugin);
+  app.addHook('onRequest', onRequestSteps([fixedHeaders(SECURITY_HEADERS)]));
   app.get('/', async () => 'ok');
   t.after(() => app.close());
   for (const url of ['/', '/missing']) {
@@ -19,4 +20,9 @@ test("helmet's headers for an API, on a route's answer and on Fastify's own 404"
     assert.match(String(res.headers['strict-transport-security']), /max-age=\d+/, url);
     assert.match(String(res.headers['content-security-policy']), /default-src 'self'/, url);
   }
+});
+
+test('the set is computed once and cannot be changed afterwards', () => {
+  assert.ok(Object.isFrozen(SECURITY_HEADERS));
+  assert.equal(Object.keys(SECURITY_HEADERS).length, 12);
 });
