@@ -1,64 +1,43 @@
-// npm run bench: the service and reference servers, side by side on this machine, on loopback.
-// Each server runs pinned to core 0 and the load generator to core 1 (where there are two);
-// every server is loaded with the same client settings. `--smoke` runs one second per server
-// and writes nothing (CI); otherwise results go to bench/results/<date>.json and
-// docs/benchmarks.md with its charts.
+// npm run bench: the service, the ceiling, the framework floors and the equal-feature peers, side
+// by side on loopback, in interleaved rounds (every server once per round, the order rotated each
+// round) so that the machine's drift falls on all of them alike; each figure is the median over
+// rounds and every ratio is to the ceiling measured in the same run. Servers run pinned to core 0,
+// the load generator to core 1 (where there are two). `--smoke` (CI) runs one round of one second
+// and writes nothing; otherwise results go to bench/results/<date>.json and docs/benchmarks.md.
+// `--image TAG` also measures the image's entry point on the image's own Node.js (24).
 import { type ChildProcess, execFile, execFileSync, spawn, spawnSync } from 'node:child_process';
 import { once } from 'node:events';
-import { existsSync, readFileSync, writeFileSync } from 'node:fs';
+import { existsSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { get } from 'node:http';
 import { createServer } from 'node:net';
-import { availableParallelism, cpus, release } from 'node:os';
+import { availableParallelism, cpus, release, tmpdir } from 'node:os';
+import { join } from 'node:path';
 import { setTimeout as sleep } from 'node:timers/promises';
 import { parseArgs, promisify } from 'node:util';
-import autocannon from 'autocannon';
 import { CONTRACT } from '../packages/service/test/support/contract.js';
 import { type BenchResult, writeReport } from './report.js';
+import { type BenchServer, CEILING, flaskServers, NODE_SERVERS, SERVICE_BUNDLE } from './servers.js';
 
 const { values: options } = parseArgs({
   options: {
     smoke: { type: 'boolean', default: false },
-    duration: { type: 'string', default: '10' },
+    rounds: { type: 'string', default: '3' },
+    duration: { type: 'string', default: '4' },
     connections: { type: 'string', default: '50' },
-    'cold-starts': { type: 'string', default: '10' },
+    'cold-starts': { type: 'string', default: '9' },
     only: { type: 'string' },
+    image: { type: 'string' },
   },
 });
 const smoke = options.smoke;
+const rounds = smoke ? 1 : Number(options.rounds);
 const durationS = smoke ? 1 : Number(options.duration);
 const connections = Number(options.connections);
 const coldStarts = smoke ? 1 : Number(options['cold-starts']);
 const pinned = availableParallelism() >= 2 && existsSync('/usr/bin/taskset');
-const useWrk = existsSync('/usr/bin/wrk');
-const python = '/usr/bin/python3';
-const hasFlask = spawnSync(python, ['-c', 'import flask'], { stdio: 'ignore' }).status === 0;
-
-interface Server {
-  readonly name: string;
-  readonly command: readonly string[];
-  readonly env?: Record<string, string>;
-  readonly cwd?: string;
-}
-
-const SERVICE = 'packages/service/bundle/dist/main.mjs';
-const allServers: Server[] = [
-  { name: 'node:http', command: [process.execPath, 'bench/servers/node-http.mjs'] },
-  { name: 'simple-rest, ACCESS_LOG=off', command: [process.execPath, SERVICE], env: { ACCESS_LOG: 'off' } },
-  { name: 'simple-rest, ACCESS_LOG=on', command: [process.execPath, SERVICE], env: { ACCESS_LOG: 'on' } },
-  { name: 'Fastify 5, no plugins', command: [process.execPath, 'bench/servers/fastify.mjs'] },
-  { name: 'Express 5', command: [process.execPath, 'bench/servers/express.mjs'] },
-  { name: 'Hono (node-server)', command: [process.execPath, 'bench/servers/hono.mjs'] },
-  ...(hasFlask && !smoke
-    ? [
-        { name: 'Flask dev server (debug)', command: [python, 'flask_app.py'], cwd: 'bench/servers' },
-        {
-          name: 'Flask on gunicorn (1 worker)',
-          command: ['/usr/bin/gunicorn', '--workers', '1', '--bind', '127.0.0.1:$PORT', 'flask_app:app'],
-          cwd: 'bench/servers',
-        },
-      ]
-    : []),
-];
+const WRK = '/usr/bin/wrk';
+if (!existsSync(WRK)) throw new Error('the benchmark needs wrk (apt-get install wrk)');
+if (!existsSync(SERVICE_BUNDLE)) throw new Error(`${SERVICE_BUNDLE} is missing: run npm run bundle first`);
 
 function freePort(): Promise<number> {
   return new Promise((resolve) => {
@@ -70,7 +49,7 @@ function freePort(): Promise<number> {
 }
 
 /** Starts a server on core 0 in a process group of its own, its output drained as a real pipe would be. */
-function start(server: Server, port: number): ChildProcess {
+function start(server: BenchServer, port: number): ChildProcess {
   const command = server.command.map((part) => part.replace('$PORT', String(port)));
   const [file = '', ...args] = pinned ? ['/usr/bin/taskset', '-c', '0', ...command] : command;
   const child = spawn(file, args, {
@@ -103,21 +82,26 @@ function fetchOnce(port: number, path: string): Promise<{ status: number; body: 
   });
 }
 
-/** Milliseconds from spawn to the first 200, asking every 2 ms for at most 10 s. */
-async function coldStartMs(server: Server): Promise<number> {
+/** Waits for the first 200 on `/`, asking every 2 ms for at most 10 s; resolves to the milliseconds since `since`. */
+async function firstAnswer(server: BenchServer, port: number, since: number): Promise<number> {
+  while (performance.now() - since < 10_000) {
+    const ok = await fetchOnce(port, '/').then(
+      (res) => res.status === 200,
+      () => false,
+    );
+    if (ok) return performance.now() - since;
+    await sleep(2);
+  }
+  throw new Error(`${server.name} did not answer within 10 s`);
+}
+
+/** Milliseconds from spawn to the first 200. */
+async function coldStartMs(server: BenchServer): Promise<number> {
   const port = await freePort();
   const started = performance.now();
   const child = start(server, port);
   try {
-    while (performance.now() - started < 10_000) {
-      const ok = await fetchOnce(port, '/').then(
-        (res) => res.status === 200,
-        () => false,
-      );
-      if (ok) return performance.now() - started;
-      await sleep(2);
-    }
-    throw new Error(`${server.name} did not answer within 10 s`);
+    return await firstAnswer(server, port, started);
   } finally {
     await stop(child);
   }
@@ -150,7 +134,7 @@ async function runWrk(port: number, seconds: number): Promise<Load> {
   const pin = pinned ? ['/usr/bin/taskset', '-c', '1'] : [];
   const [file = '', ...args] = [
     ...pin,
-    '/usr/bin/wrk',
+    WRK,
     '--threads',
     '1',
     '--connections',
@@ -184,71 +168,119 @@ async function runWrk(port: number, seconds: number): Promise<Load> {
   };
 }
 
-async function runAutocannon(port: number, seconds: number): Promise<Load> {
-  const result = await autocannon({
-    url: `http://127.0.0.1:${port}`,
-    connections,
-    duration: seconds,
-    requests: CONTRACT.map(([path]) => ({ method: 'GET', path })),
-  });
-  return {
-    requestsPerSecond: result.requests.average,
-    p50Ms: result.latency.p50,
-    p99Ms: result.latency.p99,
-    errors: result.non2xx + result.errors,
-  };
-}
-
-async function measure(server: Server): Promise<BenchResult> {
-  const starts: number[] = [];
-  for (let run = 0; run < coldStarts; run++) starts.push(await coldStartMs(server));
-  starts.sort((a, b) => a - b);
-
+/** One round for one server: start it, check the contract, warm it up, load it, read its peak RSS. */
+async function loadOnce(server: BenchServer): Promise<Load & { peakRssMb: number }> {
   const port = await freePort();
   const child = start(server, port);
   try {
-    for (let attempt = 0; attempt < 500; attempt++) {
-      if (
-        await fetchOnce(port, '/').then(
-          () => true,
-          () => false,
-        )
-      )
-        break;
-      await sleep(10);
-    }
+    await firstAnswer(server, port, performance.now());
     for (const [path, body] of CONTRACT) {
       const res = await fetchOnce(port, path);
       if (res.status !== 200 || res.body !== body)
         throw new Error(`${server.name} GET ${path}: ${res.status} ${res.body}`);
     }
-    if (!smoke) await (useWrk ? runWrk(port, 1) : runAutocannon(port, 1)); // warm-up, not counted
-    const load = await (useWrk ? runWrk(port, durationS) : runAutocannon(port, durationS));
-    return {
-      name: server.name,
-      ...load,
-      peakRssMb: peakRssMb(child),
-      coldStartMs: starts[Math.floor(starts.length / 2)] ?? 0,
-    };
+    if (!smoke) await runWrk(port, 1); // warm-up, not counted
+    const load = await runWrk(port, durationS);
+    return { ...load, peakRssMb: peakRssMb(child) };
   } finally {
     await stop(child);
   }
 }
 
-// --only NAME keeps the servers whose name contains NAME (a partial run writes no results).
-const servers = allServers.filter((server) => options.only === undefined || server.name.includes(options.only));
+const median = (values: readonly number[]) => {
+  const sorted = [...values].sort((a, b) => a - b);
+  const middle = Math.floor(sorted.length / 2);
+  return sorted.length % 2 === 1 ? (sorted[middle] ?? 0) : ((sorted[middle - 1] ?? 0) + (sorted[middle] ?? 0)) / 2;
+};
 
-if (!existsSync(SERVICE)) throw new Error(`${SERVICE} is missing: run npm run bundle first`);
-const client = useWrk ? `wrk (1 thread, ${connections} connections)` : `autocannon (${connections} connections)`;
-console.log(
-  `bench: ${servers.length} servers, ${durationS} s each, ${client}, ${coldStarts} cold start(s) each, ${pinned ? 'server on core 0, client on core 1' : 'not pinned'}`,
+/** Each server's order in round `round`: the list rotated by the round, so no server is always first. */
+const rotated = <T>(list: readonly T[], round: number) => list.map((_, i) => list[(i + round) % list.length] as T);
+
+/**
+ * The image's entry point on the image's own Node.js: its node binary and /app copied out of the
+ * image, run here like the other servers (a container adds its own start-up, not the service's).
+ */
+function imageServers(tag: string): BenchServer[] {
+  const docker = process.env.DOCKER ?? 'docker';
+  const dir = mkdtempSync(join(tmpdir(), 'bench-image-'));
+  const container = execFileSync(docker, ['create', tag], { encoding: 'utf8' }).trim();
+  try {
+    execFileSync(docker, ['cp', `${container}:/nodejs/bin/node`, join(dir, 'node')]);
+    execFileSync(docker, ['cp', `${container}:/app`, join(dir, 'app')]);
+    const env = JSON.parse(
+      execFileSync(docker, ['inspect', '--format', '{{json .Config.Env}}', tag], { encoding: 'utf8' }),
+    ) as string[];
+    const imageEnv = Object.fromEntries(env.map((pair) => pair.split(/=(.*)/s, 2) as [string, string]));
+    const version = execFileSync(join(dir, 'node'), ['--version'], { encoding: 'utf8' }).trim();
+    const cache = imageEnv.NODE_COMPILE_CACHE?.replace(/^\/app/, join(dir, 'app'));
+    process.on('exit', () => rmSync(dir, { recursive: true, force: true }));
+    return [
+      {
+        name: `image entry, Node ${version}`,
+        command: [join(dir, 'node'), 'dist/main.mjs'],
+        cwd: join(dir, 'app'),
+        env: { ACCESS_LOG: 'off', ...(cache && { NODE_COMPILE_CACHE: cache }) },
+      },
+      ...(cache
+        ? [
+            {
+              name: `image entry, Node ${version}, no compile cache`,
+              command: [join(dir, 'node'), 'dist/main.mjs'],
+              cwd: join(dir, 'app'),
+              env: { ACCESS_LOG: 'off', NODE_DISABLE_COMPILE_CACHE: '1' },
+            },
+          ]
+        : []),
+    ];
+  } finally {
+    execFileSync(docker, ['rm', container], { stdio: 'ignore' });
+  }
+}
+
+// --only NAME keeps the servers whose name contains NAME, and the ceiling (a partial run writes no results).
+const allServers = [
+  ...NODE_SERVERS,
+  ...(options.image ? imageServers(options.image) : []),
+  ...(smoke ? [] : flaskServers()),
+];
+const servers = allServers.filter(
+  (server) => options.only === undefined || server.name === CEILING || server.name.includes(options.only),
 );
-const results: BenchResult[] = [];
-for (const server of servers) {
-  const result = await measure(server);
-  results.push(result);
+
+console.log(
+  `bench: ${servers.length} servers, ${rounds} interleaved round(s) of ${durationS} s each, wrk (1 thread, ${connections} connections), ${coldStarts} cold start(s) each, ${pinned ? 'server on core 0, client on core 1' : 'not pinned'}`,
+);
+const starts = new Map(servers.map((server) => [server.name, [] as number[]]));
+for (let run = 0; run < coldStarts; run++)
+  for (const server of rotated(servers, run)) starts.get(server.name)?.push(await coldStartMs(server));
+const loads = new Map(servers.map((server) => [server.name, [] as (Load & { peakRssMb: number })[]]));
+for (let round = 0; round < rounds; round++) {
+  for (const server of rotated(servers, round)) {
+    const load = await loadOnce(server);
+    loads.get(server.name)?.push(load);
+    console.log(
+      `round ${round + 1}  ${server.name.padEnd(42)} ${load.requestsPerSecond.toFixed(0).padStart(7)} req/s  p99 ${load.p99Ms.toFixed(2)} ms  peak RSS ${load.peakRssMb.toFixed(1)} MB`,
+    );
+  }
+}
+const results: BenchResult[] = servers.map((server) => {
+  const measured = loads.get(server.name) ?? [];
+  const of = (field: keyof Load | 'peakRssMb') => median(measured.map((load) => load[field]));
+  return {
+    name: server.name,
+    requestsPerSecond: of('requestsPerSecond'),
+    p50Ms: of('p50Ms'),
+    p99Ms: of('p99Ms'),
+    errors: measured.reduce((sum, load) => sum + load.errors, 0),
+    peakRssMb: of('peakRssMb'),
+    coldStartMs: median(starts.get(server.name) ?? []),
+  };
+});
+const ceiling = results.find((result) => result.name === CEILING);
+for (const result of results) {
+  const ratio = (value: number, base: number | undefined) => (base ? (value / base).toFixed(2) : '?');
   console.log(
-    `${result.name.padEnd(30)} ${result.requestsPerSecond.toFixed(0).padStart(7)} req/s  p50 ${result.p50Ms.toFixed(2)} ms  p99 ${result.p99Ms.toFixed(2)} ms  peak RSS ${result.peakRssMb.toFixed(1)} MB  cold start ${result.coldStartMs.toFixed(0)} ms  errors ${result.errors}`,
+    `${result.name.padEnd(42)} ${result.requestsPerSecond.toFixed(0).padStart(7)} req/s (${ratio(result.requestsPerSecond, ceiling?.requestsPerSecond)}×)  p99 ${result.p99Ms.toFixed(2)} ms (${ratio(result.p99Ms, ceiling?.p99Ms)}×)  peak RSS ${result.peakRssMb.toFixed(1)} MB (${ratio(result.peakRssMb, ceiling?.peakRssMb)}×)  cold start ${result.coldStartMs.toFixed(0)} ms (${ratio(result.coldStartMs, ceiling?.coldStartMs)}×)  errors ${result.errors}`,
   );
 }
 const failed = results.filter((result) => result.errors > 0);
@@ -262,15 +294,9 @@ if (!smoke && options.only === undefined) {
     kernel: release(),
     node: process.version,
     // wrk --version prints its version and exits 1.
-    client: useWrk
-      ? spawnSync('/usr/bin/wrk', ['--version'], { encoding: 'utf8' }).stdout.split(' [')[0]
-      : 'autocannon',
-    python: hasFlask
-      ? execFileSync(python, ['-c', 'import flask, sys; print(sys.version.split()[0], flask.__version__)'], {
-          encoding: 'utf8',
-        }).trim()
-      : null,
+    client: spawnSync(WRK, ['--version'], { encoding: 'utf8' }).stdout.split(' [')[0],
     pinned,
+    rounds,
     durationS,
     connections,
     coldStarts,

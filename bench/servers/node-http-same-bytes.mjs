@@ -3,28 +3,9 @@
 // test/bench/servers.test.ts checks that its headers are the service's.
 import { randomUUID } from 'node:crypto';
 import { createServer } from 'node:http';
+import { SAME_FOR_EVERY_RESPONSE } from './same-headers.mjs';
 
-const SAME_FOR_EVERY_RESPONSE = [
-  [
-    'content-security-policy',
-    "default-src 'self';base-uri 'self';font-src 'self' https: data:;form-action 'self';frame-ancestors 'self';img-src 'self' data:;object-src 'none';script-src 'self';script-src-attr 'none';style-src 'self' https: 'unsafe-inline';upgrade-insecure-requests",
-  ],
-  ['cross-origin-opener-policy', 'same-origin'],
-  ['cross-origin-resource-policy', 'cross-origin'],
-  ['origin-agent-cluster', '?1'],
-  ['referrer-policy', 'no-referrer'],
-  ['strict-transport-security', 'max-age=31536000; includeSubDomains'],
-  ['x-content-type-options', 'nosniff'],
-  ['x-dns-prefetch-control', 'off'],
-  ['x-download-options', 'noopen'],
-  ['x-frame-options', 'SAMEORIGIN'],
-  ['x-permitted-cross-domain-policies', 'none'],
-  ['x-xss-protection', '0'],
-  ['access-control-allow-origin', '*'],
-  ['access-control-expose-headers', 'X-Request-Id'],
-  ['content-type', 'text/plain; charset=utf-8'],
-  ['vary', 'Accept'],
-];
+const FLAT_HEADERS = Object.entries(SAME_FOR_EVERY_RESPONSE).flat();
 
 const fixed = new Map([
   ['/', 'Hallo from CORE!'],
@@ -43,12 +24,8 @@ const server = createServer((request, response) => {
     response.writeHead(404).end();
     return;
   }
-  const headers = [
-    ['x-request-id', randomUUID()],
-    ...SAME_FOR_EVERY_RESPONSE,
-    ['content-length', Buffer.byteLength(body)],
-  ];
-  response.writeHead(200, headers.flat()).end(body);
+  response.writeHead(200, ['x-request-id', randomUUID(), ...FLAT_HEADERS, 'content-length', Buffer.byteLength(body)]);
+  response.end(body);
 });
 server.keepAliveTimeout = 72_000;
 server.listen(Number(process.env.PORT), '127.0.0.1');

@@ -1,0 +1,116 @@
+// Every server `npm run bench` measures answers the contract, and the ceiling and the floor write
+// the headers the service writes, so their ratios compare the same work.
+import assert from 'node:assert/strict';
+import { spawn } from 'node:child_process';
+import { once } from 'node:events';
+import { request } from 'node:http';
+import { test } from 'node:test';
+import { setTimeout as sleep } from 'node:timers/promises';
+import { SAME_FOR_EVERY_RESPONSE } from '../../bench/servers/same-headers.mjs';
+import { NODE_SERVERS, SERVICE_BUNDLE } from '../../bench/servers.js';
+import { buildTestApp } from '../../packages/service/test/support/app.js';
+import { CONTRACT } from '../../packages/service/test/support/contract.js';
+
+interface Answer {
+  readonly status: number;
+  readonly rawHeaders: string[];
+  readonly body: string;
+}
+
+function get(port: number, path: string): Promise<Answer> {
+  return new Promise((resolve, reject) => {
+    // Keep-alive, as the load generator asks: the answer then says how long the server keeps it.
+    request({ host: '127.0.0.1', port, path, agent: false, headers: { connection: 'keep-alive' } }, (response) => {
+      let body = '';
+      response.setEncoding('utf8').on('data', (chunk) => {
+        body += chunk;
+      });
+      const { socket } = response;
+      response.on('end', () => {
+        socket.destroy();
+        resolve({ status: response.statusCode ?? 0, rawHeaders: response.rawHeaders, body });
+      });
+    })
+      .on('error', reject)
+      .end();
+  });
+}
+
+/** Header names in the order written, and their values but the request id's and the date's. */
+function headerLines(rawHeaders: readonly string[]): string[] {
+  const lines: string[] = [];
+  for (let i = 0; i < rawHeaders.length; i += 2) {
+    const name = (rawHeaders[i] ?? '').toLowerCase();
+    lines.push(name === 'x-request-id' || name === 'date' ? name : `${name}: ${rawHeaders[i + 1]}`);
+  }
+  return lines;
+}
+
+const servers = NODE_SERVERS.filter((server) => !server.command.includes(SERVICE_BUNDLE));
+
+test('the bench runs the bundle the image runs, with the access log off and on', () => {
+  const service = NODE_SERVERS.filter((server) => server.command.includes(SERVICE_BUNDLE));
+  assert.deepEqual(
+    service.map((server) => server.env?.ACCESS_LOG),
+    ['off', 'on'],
+  );
+});
+
+for (const server of servers) {
+  test(`${server.name} answers the contract's bodies`, async (t) => {
+    const port = 20_000 + Math.floor(Math.random() * 20_000);
+    const [file = '', ...args] = server.command;
+    const child = spawn(file, args, {
+      env: { PATH: process.env.PATH ?? '', PORT: String(port), ...server.env },
+      stdio: 'ignore',
+    });
+    t.after(async () => {
+      if (child.exitCode === null) {
+        child.kill();
+        await once(child, 'exit');
+      }
+    });
+    for (let attempt = 0; attempt < 200; attempt++) {
+      if (
+        await get(port, '/').then(
+          () => true,
+          () => false,
+        )
+      )
+        break;
+      await sleep(25);
+    }
+    for (const [path, body] of CONTRACT) {
+      const answer = await get(port, path);
+      assert.equal(answer.status, 200, `${path}`);
+      assert.equal(answer.body, body, `${path}`);
+    }
+  });
+}
+
+test("the ceiling's and the floor's headers are the service's, in the service's order", async (t) => {
+  const app = await buildTestApp(t);
+  await app.listen({ port: 0, host: '127.0.0.1' });
+  const { port: servicePort } = app.server.address() as { port: number };
+  const service = await get(servicePort, '/blueprint/Kalimaha/');
+  const expected = [
+    'x-request-id',
+    ...Object.entries(SAME_FOR_EVERY_RESPONSE).map(([name, value]) => `${name}: ${value}`),
+    'content-length: 15',
+    'date',
+    'connection: keep-alive',
+    'keep-alive: timeout=72',
+  ];
+  assert.deepEqual(headerLines(service.rawHeaders), expected);
+  for (const script of ['bench/servers/node-http-same-bytes.mjs', 'bench/servers/fastify-same-headers.mjs']) {
+    const port = 20_000 + Math.floor(Math.random() * 20_000);
+    const child = spawn(process.execPath, [script], { env: { PATH: process.env.PATH ?? '', PORT: String(port) } });
+    t.after(() => child.kill());
+    let answer: Answer | undefined;
+    for (let attempt = 0; attempt < 200 && answer === undefined; attempt++) {
+      answer = await get(port, '/blueprint/Kalimaha/').catch(() => sleep(25).then(() => undefined));
+    }
+    assert.deepEqual(headerLines(answer?.rawHeaders ?? []), expected, script);
+    assert.equal(answer?.body, service.body, script);
+  }
+});
