@@ -7,7 +7,7 @@
 // `--image TAG` also measures the image's entry point on the image's own Node.js (24).
 import { type ChildProcess, execFile, execFileSync, spawn, spawnSync } from 'node:child_process';
 import { once } from 'node:events';
-import { existsSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { chmodSync, existsSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { get } from 'node:http';
 import { createServer } from 'node:net';
 import { availableParallelism, cpus, release, tmpdir } from 'node:os';
@@ -57,6 +57,7 @@ function start(server: BenchServer, port: number): ChildProcess {
     env: { PATH: process.env.PATH ?? '', NODE_ENV: 'production', PORT: String(port), ...server.env },
     stdio: ['ignore', 'pipe', 'pipe'],
     detached: true,
+    ...(server.user !== undefined && process.getuid?.() === 0 && { uid: server.user, gid: server.user }),
   });
   child.stdout?.resume();
   child.stderr?.resume();
@@ -203,6 +204,7 @@ const rotated = <T>(list: readonly T[], round: number) => list.map((_, i) => lis
 function imageServers(tag: string): BenchServer[] {
   const docker = process.env.DOCKER ?? 'docker';
   const dir = mkdtempSync(join(tmpdir(), 'bench-image-'));
+  chmodSync(dir, 0o755); // readable by the image's user
   const container = execFileSync(docker, ['create', tag], { encoding: 'utf8' }).trim();
   try {
     execFileSync(docker, ['cp', `${container}:/nodejs/bin/node`, join(dir, 'node')]);
@@ -213,13 +215,28 @@ function imageServers(tag: string): BenchServer[] {
     const imageEnv = Object.fromEntries(env.map((pair) => pair.split(/=(.*)/s, 2) as [string, string]));
     const version = execFileSync(join(dir, 'node'), ['--version'], { encoding: 'utf8' }).trim();
     const cache = imageEnv.NODE_COMPILE_CACHE?.replace(/^\/app/, join(dir, 'app'));
+    // Node reads a compile cache only as the uid that wrote it: the image's user.
+    const user = Number(
+      execFileSync(docker, ['run', '--rm', '--entrypoint', '/nodejs/bin/node', tag, '-p', 'process.getuid()'], {
+        encoding: 'utf8',
+      }),
+    );
+    // docker cp hands the files to root; the cache's entries must be its writer's (mode 0600).
+    if (process.getuid?.() === 0) execFileSync('chown', ['-R', `${user}:${user}`, dir]);
     process.on('exit', () => rmSync(dir, { recursive: true, force: true }));
     return [
       {
         name: `image entry, Node ${version}`,
         command: [join(dir, 'node'), 'dist/main.mjs'],
         cwd: join(dir, 'app'),
-        env: { ACCESS_LOG: 'off', ...(cache && { NODE_COMPILE_CACHE: cache }) },
+        user,
+        env: {
+          ACCESS_LOG: 'off',
+          ...(cache && { NODE_COMPILE_CACHE: cache }),
+          ...(imageEnv.NODE_COMPILE_CACHE_PORTABLE && {
+            NODE_COMPILE_CACHE_PORTABLE: imageEnv.NODE_COMPILE_CACHE_PORTABLE,
+          }),
+        },
       },
       ...(cache
         ? [
@@ -227,6 +244,7 @@ function imageServers(tag: string): BenchServer[] {
               name: `image entry, Node ${version}, no compile cache`,
               command: [join(dir, 'node'), 'dist/main.mjs'],
               cwd: join(dir, 'app'),
+              user,
               env: { ACCESS_LOG: 'off', NODE_DISABLE_COMPILE_CACHE: '1' },
             },
           ]

@@ -8,6 +8,8 @@ export interface BenchServer {
   readonly command: readonly string[];
   readonly env?: Readonly<Record<string, string>>;
   readonly cwd?: string;
+  /** Run as this uid and gid (the image's user), when the bench runs as root. */
+  readonly user?: number;
 }
 
 export const SERVICE_BUNDLE = 'packages/service/bundle/dist/main.mjs';

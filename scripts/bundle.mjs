@@ -40,6 +40,11 @@ await build({
   ...shared,
   entryPoints: ['packages/service/src/main.ts', 'packages/service/src/healthcheck.ts'],
   outdir: `${outdir}/dist`,
+  // What is imported only when first needed (Swagger UI, for /docs) goes into a chunk of its
+  // own, so start-up does not load it.
+  splitting: true,
+  // Beside main.mjs: Swagger UI finds its files relative to its own code's folder.
+  chunkNames: '[name]-[hash]',
   outExtension: { '.js': '.mjs' },
 });
 // The service reads its name and version from ../package.json, as it does unbundled.

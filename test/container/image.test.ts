@@ -160,7 +160,10 @@ describe('the Docker image', {
     const allowed = [
       /^app\/package\.json$/,
       /^app\/dist\/(main|healthcheck)\.mjs$/,
-      /^app\/dist\/main\.mjs\.LEGAL\.txt$/,
+      // esbuild's chunks: code shared by the entry points, and Swagger UI, loaded on first /docs.
+      /^app\/dist\/(chunk|swagger-ui)-\w+\.mjs$/,
+      /^app\/dist\/(main|swagger-ui-\w+)\.mjs\.LEGAL\.txt$/,
+      /^app\/compile-cache\/v24\.[\d.]+-x64-\w+-\d+\/\w+$/,
       /^app\/dist\/static\/[\w.-]+\.(js|css|html|png|svg|json)$/,
       /^app\/node_modules\/@simple-rest\/(module-contract|blueprint|dice)\/(package\.json|dist\/index\.js(\.LEGAL\.txt)?)$/,
     ];
@@ -203,6 +206,21 @@ describe('the Docker image', {
     for (const uid of uids) assert.equal(uid, '65532');
 
     assert.equal(await healthStatus(container), 'healthy');
+  });
+
+  test("the service's code comes from the compile cache written at build time, read-only", async () => {
+    const config = JSON.parse(docker('image', 'inspect', '-f', '{{json .Config}}', IMAGE));
+    assert.ok(config.Env.includes('NODE_COMPILE_CACHE=/app/compile-cache'));
+    const container = name('compile-cache');
+    const url = await runContainer(container, { NODE_DEBUG_NATIVE: 'COMPILE_CACHE' });
+    assert.equal((await fetch(`${url}/docs/`)).status, 200);
+    // Node's debug lines go to stderr, which `docker logs` passes on as its own.
+    const logs = spawnSync(DOCKER, ['logs', container], { encoding: 'utf8' });
+    const debug = `${logs.stdout}${logs.stderr}`;
+    assert.equal(await healthStatus(container), 'healthy');
+    for (const file of ['dist/main.mjs', 'node_modules/@simple-rest/blueprint/dist/index.js', 'dist/swagger-ui-'])
+      assert.match(debug, new RegExp(`reading cache from .* for ESM file:///app/${file}.*success`), file);
+    assert.doesNotMatch(debug, /reading cache from .*no such file/);
   });
 
   test('MODULES mounts the bundled dice module by name', async () => {

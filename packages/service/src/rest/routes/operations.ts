@@ -1,10 +1,8 @@
-import { existsSync } from 'node:fs';
-import { fileURLToPath } from 'node:url';
-import swaggerUi from '@fastify/swagger-ui';
 import type { FastifyPluginAsync } from 'fastify';
 import { serviceInfo } from '../../info.js';
 import { findUnreadyModules } from '../../module-lifecycle.js';
 import type { MountedModule } from '../../modules.js';
+import { docsRoutes } from './docs.js';
 
 const statusSchema = {
   type: 'object',
@@ -27,9 +25,6 @@ const unreadySchema = {
   },
   required: ['status'],
 } as const;
-
-// In the image the service runs bundled, with Swagger UI's files in `static/` beside it.
-const bundledAssets = fileURLToPath(new URL('static', import.meta.url));
 
 /**
  * The operations routes: what an orchestrator, an operator or an API consumer asks of the
@@ -140,5 +135,5 @@ export const operationsRoutes: FastifyPluginAsync<{
     },
     async () => app.swagger(),
   );
-  await app.register(swaggerUi, { routePrefix: '/docs', ...(existsSync(bundledAssets) && { baseDir: bundledAssets }) });
+  await app.register(docsRoutes);
 };

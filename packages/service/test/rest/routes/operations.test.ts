@@ -138,10 +138,23 @@ test('module routes are tagged with the module and documented under its prefix',
   assert.ok(spec.tags.some((tag: { name: string }) => tag.name === 'blueprint'));
 });
 
-test('GET /docs serves the interactive documentation', async (t) => {
+test('GET /docs serves the interactive documentation, loaded when first asked for', async (t) => {
   const app = await buildTestApp(t);
   const page = await app.inject({ url: '/docs/' });
   assert.equal(page.statusCode, 200);
   assert.match(String(page.headers['content-type']), /^text\/html/);
   assert.match(page.body, /swagger-ui/);
+  assert.equal(page.headers['x-content-type-options'], 'nosniff');
+  assert.match(String(page.headers['x-request-id']), /^[0-9a-f-]{36}$/);
+  const script = /src="\.\/(static\/[\w.-]+\.js)"/.exec(page.body)?.[1];
+  assert.ok(script, 'the page loads a script of its own');
+  const asset = await app.inject({ url: `/docs/${script}` });
+  assert.equal(asset.statusCode, 200);
+  assert.match(String(asset.headers['content-type']), /javascript/);
+  assert.ok(asset.rawPayload.length > 1000);
+  const settings = await app.inject({ url: '/docs/json' });
+  assert.deepEqual(settings.json(), (await app.inject({ url: '/openapi.json' })).json());
+  const missing = await app.inject({ url: '/docs/static/nothing-here.js' });
+  assert.equal(missing.statusCode, 404);
+  assert.equal(missing.headers['content-type'], 'application/problem+json; charset=utf-8');
 });
