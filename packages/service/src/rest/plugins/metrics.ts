@@ -1,4 +1,4 @@
-import type { FastifyRequest } from 'fastify';
+import type { onResponseHookHandler } from 'fastify';
 import fp from 'fastify-plugin';
 import { collectDefaultMetrics, Histogram, type Registry, register } from 'prom-client';
 
@@ -8,8 +8,6 @@ const DURATION_NAME = 'http_request_duration_seconds';
 const DURATION_HELP = 'request duration in seconds';
 // Like fastify-metrics, HEAD and OPTIONS answers are not measured.
 const UNMEASURED_METHODS = new Set(['HEAD', 'OPTIONS', 'TRACE', 'CONNECT']);
-
-const durationsOfRoute = Symbol('request durations of the route');
 
 type Observer = Histogram.Internal<'method' | 'route' | 'status_code'>;
 
@@ -38,9 +36,6 @@ class RouteDurations {
 }
 
 declare module 'fastify' {
-  interface FastifyContextConfig {
-    [durationsOfRoute]?: RouteDurations;
-  }
   interface FastifyInstance {
     /** The registry GET /metrics exposes. */
     readonly metricsRegistry: Registry;
@@ -50,8 +45,9 @@ declare module 'fastify' {
 /**
  * Per-route request count and latency histogram (labels: method, route template, status_code)
  * for every route registered after this plugin, plus prom-client's default process metrics.
- * The duration is Fastify's own (reply.elapsedTime), so no hook runs before the handler; the
- * observer is found on the route's config, so nothing is looked up by label per request.
+ * The duration is Fastify's own (reply.elapsedTime), so no hook runs before the handler; each
+ * route gets its own onResponse hook, bound to the route's observers, so nothing is looked up
+ * per request but the status.
  * prom-client's registry is global: it is emptied when an app starts, so a second app built in
  * the same process (as the tests do) does not fail on metrics registered twice.
  */
@@ -65,14 +61,13 @@ export const metricsPlugin = fp(async (app) => {
   });
   app.decorate('metricsRegistry', register);
   app.addHook('onRoute', (route) => {
-    route.config = { ...route.config, [durationsOfRoute]: new RouteDurations(histogram, route.url) };
-  });
-  app.addHook('onResponse', (request, reply, done) => {
-    durationsOf(request)?.observe(request.method, reply.statusCode, reply.elapsedTime / 1000);
-    done();
+    if ([route.method].flat().every((method) => UNMEASURED_METHODS.has(method))) return;
+    const durations = new RouteDurations(histogram, route.url);
+    const observe: onResponseHookHandler = (request, reply, done) => {
+      if (!UNMEASURED_METHODS.has(request.method))
+        durations.observe(request.method, reply.statusCode, reply.elapsedTime / 1000);
+      done();
+    };
+    route.onResponse = [...[route.onResponse ?? []].flat(), observe];
   });
 });
-
-function durationsOf(request: FastifyRequest): RouteDurations | undefined {
-  return UNMEASURED_METHODS.has(request.method) ? undefined : request.routeOptions.config[durationsOfRoute];
-}
