@@ -4,7 +4,8 @@
 // rounds and every ratio is to the ceiling measured in the same run. Servers run pinned to core 0,
 // the load generator to core 1 (where there are two). `--smoke` (CI) runs one round of one second
 // and writes nothing; otherwise results go to bench/results/<date>.json and docs/benchmarks.md.
-// `--image TAG` also measures the image's entry point on the image's own Node.js (24).
+// `--image TAG` also measures the image's entry point on the image's own Node.js (24);
+// `--compare DIR` also measures another build of the bundle (an earlier commit's), for before/after.
 import { type ChildProcess, execFile, execFileSync, spawn, spawnSync } from 'node:child_process';
 import { once } from 'node:events';
 import { chmodSync, existsSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
@@ -27,6 +28,7 @@ const { values: options } = parseArgs({
     'cold-starts': { type: 'string', default: '9' },
     only: { type: 'string' },
     image: { type: 'string' },
+    compare: { type: 'string' },
   },
 });
 const smoke = options.smoke;
@@ -188,8 +190,9 @@ async function loadOnce(server: BenchServer): Promise<Load & { peakRssMb: number
   }
 }
 
+/** The median of the figures a round could read (wrk leaves out a percentile it cannot report). */
 const median = (values: readonly number[]) => {
-  const sorted = [...values].sort((a, b) => a - b);
+  const sorted = values.filter((value) => !Number.isNaN(value)).sort((a, b) => a - b);
   const middle = Math.floor(sorted.length / 2);
   return sorted.length % 2 === 1 ? (sorted[middle] ?? 0) : ((sorted[middle - 1] ?? 0) + (sorted[middle] ?? 0)) / 2;
 };
@@ -255,10 +258,22 @@ function imageServers(tag: string): BenchServer[] {
   }
 }
 
+/** Another build of the bundle (`npm run bundle` at an earlier commit, its folder copied aside). */
+function compareServers(bundle: string): BenchServer[] {
+  const main = join(bundle, 'dist/main.mjs');
+  if (!existsSync(main)) throw new Error(`${main} is missing`);
+  return (['off', 'on'] as const).map((accessLog) => ({
+    name: `simple-rest at ${bundle}, ACCESS_LOG=${accessLog}`,
+    command: [process.execPath, main],
+    env: { ACCESS_LOG: accessLog },
+  }));
+}
+
 // --only NAME keeps the servers whose name contains NAME, and the ceiling (a partial run writes no results).
 const allServers = [
   ...NODE_SERVERS,
   ...(options.image ? imageServers(options.image) : []),
+  ...(options.compare ? compareServers(options.compare) : []),
   ...(smoke ? [] : flaskServers()),
 ];
 const servers = allServers.filter(

@@ -11,6 +11,7 @@ import { after, before, describe, test } from 'node:test';
 import { setTimeout as sleep } from 'node:timers/promises';
 import { parse as parseYaml, stringify as stringifyYaml } from 'yaml';
 import { CONTRACT } from '../../packages/service/test/support/contract.js';
+import { startOtlpReceiver } from '../../packages/service/test/support/otlp-receiver.js';
 
 const DOCKER = process.env.DOCKER ?? (existsSync('/usr/bin/docker') ? '/usr/bin/docker' : 'docker');
 const IMAGE = 'simple-rest:latest';
@@ -160,9 +161,10 @@ describe('the Docker image', {
     const allowed = [
       /^app\/package\.json$/,
       /^app\/dist\/(main|healthcheck)\.mjs$/,
-      // esbuild's chunks: code shared by the entry points, and Swagger UI, loaded on first /docs.
-      /^app\/dist\/(chunk|swagger-ui)-\w+\.mjs$/,
-      /^app\/dist\/(main|swagger-ui-\w+)\.mjs\.LEGAL\.txt$/,
+      // esbuild's chunks: code shared by the entry points, and what is loaded only when needed
+      // (Swagger UI on the first /docs, OpenTelemetry when tracing is on).
+      /^app\/dist\/[\w-]+-[A-Z0-9]{8}\.mjs$/,
+      /^app\/dist\/(main|[\w-]+-[A-Z0-9]{8})\.mjs\.LEGAL\.txt$/,
       /^app\/compile-cache\/v24\.[\d.]+-x64-\w+-\d+\/\w+$/,
       /^app\/dist\/static\/[\w.-]+\.(js|css|html|png|svg|json)$/,
       /^app\/node_modules\/@simple-rest\/(module-contract|blueprint|dice)\/(package\.json|dist\/index\.js(\.LEGAL\.txt)?)$/,
@@ -221,6 +223,26 @@ describe('the Docker image', {
     for (const file of ['dist/main.mjs', 'node_modules/@simple-rest/blueprint/dist/index.js', 'dist/swagger-ui-'])
       assert.match(debug, new RegExp(`reading cache from .* for ESM file:///app/${file}.*success`), file);
     assert.doesNotMatch(debug, /reading cache from .*no such file/);
+  });
+
+  test('with an OTLP endpoint, the container exports a span per request, joined to the caller by its traceparent', async () => {
+    const receiver = await startOtlpReceiver();
+    try {
+      const container = name('tracing');
+      const url = await runContainer(container, { OTEL_EXPORTER_OTLP_ENDPOINT: receiver.url });
+      const traceId = 'c'.repeat(32);
+      const res = await fetch(`${url}/blueprint/Kalimaha/`, {
+        headers: { traceparent: `00-${traceId}-${'1'.repeat(16)}-01` },
+      });
+      assert.equal(await res.text(), 'Hallo Kalimaha!');
+      docker('stop', container); // SIGTERM: the span is exported before the process exits
+      const span = await receiver.waitForSpan((s) => s.traceId === traceId && s.kind === 2);
+      assert.equal(span.name, 'GET /blueprint/:name/');
+      assert.equal(span.parentSpanId, '1'.repeat(16));
+      assert.equal(span.attributes['simple_rest.module.name'], '@simple-rest/blueprint');
+    } finally {
+      await receiver.close();
+    }
   });
 
   test('MODULES mounts the bundled dice module by name', async () => {

@@ -2,6 +2,8 @@ import { isPrefix, type Prefix } from '@simple-rest/module-contract';
 import envSchema from 'env-schema';
 import semver from 'semver';
 
+const HTTP_URL = '^https?://[^\\s/?#]+(/[^\\s?#]*)?$';
+
 /**
  * Every setting the service reads, with its default and what it allows: the one place
  * configuration is defined. `description` is what a start-up error quotes as allowed; the
@@ -57,19 +59,82 @@ export const configSchema = {
       default: '1',
       description: 'a number of worker processes from 1 to 999, or auto for the CPUs the container may use',
     },
+    // Tracing, by OpenTelemetry's own variables, read as its specification defines them
+    // (https://opentelemetry.io/docs/specs/otel/configuration/sdk-environment-variables/).
+    // Unset, no tracer is loaded: tracingSettings says when one is.
+    OTEL_SDK_DISABLED: { type: 'string', enum: ['true', 'false'], default: 'false', description: 'true or false' },
+    OTEL_TRACES_EXPORTER: { type: 'string', enum: ['otlp', 'none'], description: 'otlp or none' },
+    OTEL_EXPORTER_OTLP_ENDPOINT: {
+      type: 'string',
+      pattern: HTTP_URL,
+      description: 'an http(s) URL such as http://collector:4318',
+    },
+    OTEL_EXPORTER_OTLP_TRACES_ENDPOINT: {
+      type: 'string',
+      pattern: HTTP_URL,
+      description: 'an http(s) URL such as http://collector:4318/v1/traces',
+    },
+    OTEL_EXPORTER_OTLP_PROTOCOL: {
+      type: 'string',
+      enum: ['http/json'],
+      default: 'http/json',
+      description: 'http/json (OTLP over HTTP with JSON bodies)',
+    },
+    OTEL_SERVICE_NAME: { type: 'string', minLength: 1, description: 'a service name' },
+    OTEL_RESOURCE_ATTRIBUTES: {
+      type: 'string',
+      pattern: '^\\s*[^=,\\s]+\\s*=[^,]*(,\\s*[^=,\\s]+\\s*=[^,]*)*$',
+      description: 'comma-separated key=value pairs, values percent-encoded',
+    },
+    OTEL_TRACES_SAMPLER: {
+      type: 'string',
+      enum: [
+        'always_on',
+        'always_off',
+        'traceidratio',
+        'parentbased_always_on',
+        'parentbased_always_off',
+        'parentbased_traceidratio',
+      ],
+      default: 'parentbased_always_on',
+      description:
+        'one of always_on, always_off, traceidratio, parentbased_always_on, parentbased_always_off, parentbased_traceidratio',
+    },
+    OTEL_TRACES_SAMPLER_ARG: {
+      type: 'number',
+      minimum: 0,
+      maximum: 1,
+      description: 'a sampling ratio from 0 to 1, for the traceidratio samplers',
+    },
   },
 } as const;
 
 type Properties = typeof configSchema.properties;
 type ConfigKey = keyof Properties;
-/** A setting's type, from its schema: its enum's values, a number for an integer, else a string. */
+/** A setting's type, from its schema: its enum's values, a number for a number, else a string. */
 type ValueOf<Property> = Property extends { readonly enum: readonly (infer Value)[] }
   ? Value
-  : Property extends { readonly type: 'integer' }
+  : Property extends { readonly type: 'integer' | 'number' }
     ? number
     : string;
-/** Every setting as validated, typed from the schema. */
-export type Config = { readonly [Key in ConfigKey]: ValueOf<Properties[Key]> };
+/** Every setting as validated, typed from the schema; one without a default may be unset. */
+export type Config = {
+  readonly [Key in ConfigKey]: Properties[Key] extends { readonly default: unknown }
+    ? ValueOf<Properties[Key]>
+    : ValueOf<Properties[Key]> | undefined;
+};
+
+/** What the tracer needs, when tracing is on. */
+export interface TracingSettings {
+  /** Where spans are POSTed, as OTLP/HTTP with JSON bodies. */
+  readonly tracesUrl: string;
+  /** OTEL_SERVICE_NAME; the service's package name when unset. */
+  readonly serviceName?: string;
+  readonly resourceAttributes: Readonly<Record<string, string>>;
+  readonly sampler: Config['OTEL_TRACES_SAMPLER'];
+  /** The ratio of the traceidratio samplers. */
+  readonly samplerRatio: number;
+}
 
 /** One entry of MODULES: `package[@range][=/prefix]`. */
 export interface ModuleSpec {
@@ -93,6 +158,8 @@ export interface Settings {
   readonly maxEventLoopDelayMs: number;
   /** A number of workers, or `auto`. */
   readonly webConcurrency: string;
+  /** Present when tracing is on: no tracer is loaded otherwise. */
+  readonly tracing?: TracingSettings;
 }
 
 /** A setting that failed validation; its message is the one line an operator reads. */
@@ -127,7 +194,49 @@ export function loadConfig(env: NodeJS.ProcessEnv): Settings {
     shutdownTimeoutMs: config.SHUTDOWN_TIMEOUT_MS,
     maxEventLoopDelayMs: config.MAX_EVENT_LOOP_DELAY_MS,
     webConcurrency: config.WEB_CONCURRENCY,
+    ...tracingSettings(config),
   };
+}
+
+// The specification's default for OTLP/HTTP, when export is asked for with no endpoint.
+const DEFAULT_OTLP_ENDPOINT = 'http://localhost:4318';
+
+/**
+ * Tracing is on when OTEL_TRACES_EXPORTER is otlp, or when it is unset and an OTLP endpoint is
+ * given; OTEL_SDK_DISABLED=true or OTEL_TRACES_EXPORTER=none turns it off whatever else is set.
+ */
+function tracingSettings(config: Config): { tracing?: TracingSettings } {
+  const endpoint = config.OTEL_EXPORTER_OTLP_ENDPOINT;
+  const tracesEndpoint = config.OTEL_EXPORTER_OTLP_TRACES_ENDPOINT;
+  const exporter = config.OTEL_TRACES_EXPORTER ?? ((endpoint ?? tracesEndpoint) ? 'otlp' : 'none');
+  // Parsed even when tracing is off: a bad value is refused like any other setting's.
+  const resourceAttributes = parseResourceAttributes(config.OTEL_RESOURCE_ATTRIBUTES ?? '');
+  if (config.OTEL_SDK_DISABLED === 'true' || exporter === 'none') return {};
+  return {
+    tracing: {
+      // The signal's own endpoint is used as given; the general one gets the signal's path.
+      tracesUrl: tracesEndpoint ?? `${(endpoint ?? DEFAULT_OTLP_ENDPOINT).replace(/\/$/, '')}/v1/traces`,
+      ...(config.OTEL_SERVICE_NAME !== undefined && { serviceName: config.OTEL_SERVICE_NAME }),
+      resourceAttributes,
+      sampler: config.OTEL_TRACES_SAMPLER,
+      samplerRatio: config.OTEL_TRACES_SAMPLER_ARG ?? 1,
+    },
+  };
+}
+
+/** `key=value,key=value`, values percent-encoded (W3C Baggage's format, as the specification says). */
+function parseResourceAttributes(list: string): Record<string, string> {
+  const pairs = list === '' ? [] : list.split(',');
+  return Object.fromEntries(
+    pairs.map((pair) => {
+      const [key = '', ...value] = pair.split('=');
+      try {
+        return [key.trim(), decodeURIComponent(value.join('=').trim())];
+      } catch {
+        throw invalidConfiguration(`OTEL_RESOURCE_ATTRIBUTES has "${pair}", whose value is not valid percent-encoding`);
+      }
+    }),
+  );
 }
 
 /** Every setting at its default, for code that runs without the environment (tests, the health check). */

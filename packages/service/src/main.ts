@@ -4,10 +4,12 @@ import type { FastifyInstance } from 'fastify';
 import pino, { type Logger } from 'pino';
 import { ConfigError, loadConfig, type Settings } from './config.js';
 import { workerCount } from './cpus.js';
+import { serviceInfo } from './info.js';
 import { loadModules, type MountedModule } from './modules.js';
 import { runPrimary, SHUTDOWN_MESSAGE } from './primary.js';
 import { buildApp } from './rest/app.js';
 import { drainAndClose } from './shutdown.js';
+import type { Tracing } from './tracing.js';
 
 /**
  * The process: read configuration, check the configured modules, then serve, or with
@@ -26,6 +28,10 @@ async function main(): Promise<void> {
 
 async function serve(settings: Settings, modules: MountedModule[], logger: Logger): Promise<void> {
   let app: FastifyInstance | undefined;
+  // Loaded only when tracing is on: with it off, no OpenTelemetry code is even read.
+  const tracing: Tracing | undefined = settings.tracing
+    ? (await import('./tracing.js')).startTracing(settings.tracing, serviceInfo)
+    : undefined;
   // A second signal exits at once; SHUTDOWN_TIMEOUT_MS after the first, the process exits 1.
   const grace = closeWithGrace(
     { delay: settings.shutdownTimeoutMs, logger: { error: (message: string) => logger.error(message) } },
@@ -37,6 +43,10 @@ async function serve(settings: Settings, modules: MountedModule[], logger: Logge
         logger.info({ signal: signal ?? 'from the primary' }, 'signal received');
         if (app) await drainAndClose(app, settings.shutdownDelayMs);
       }
+      // The last requests' spans, exported before the process exits.
+      await tracing
+        ?.shutdown()
+        .catch((error: unknown) => logger.error({ err: error }, 'exporting the last spans failed'));
       // Write out what the asynchronous destination still holds before the process exits.
       await new Promise<void>((resolve) => logger.flush(() => resolve()));
       if (err) throw err; // close-with-grace exits 1 when this function throws
@@ -54,6 +64,7 @@ async function serve(settings: Settings, modules: MountedModule[], logger: Logge
     corsOrigins: settings.corsOrigins,
     accessLog: settings.accessLog,
     maxEventLoopDelayMs: settings.maxEventLoopDelayMs,
+    ...(tracing && { instrumentation: tracing.plugin }),
   });
   await app.listen({ host: settings.host, port: settings.port });
 }

@@ -78,6 +78,20 @@ const invalid = [
   ['MAX_EVENT_LOOP_DELAY_MS', '1.5', 'MAX_EVENT_LOOP_DELAY_MS="1.5" is not allowed'],
   ['WEB_CONCURRENCY', '0', 'WEB_CONCURRENCY="0" is not allowed: expected a number of worker processes from 1 to 999'],
   ['WEB_CONCURRENCY', 'all', 'WEB_CONCURRENCY="all" is not allowed'],
+  ['OTEL_SDK_DISABLED', 'yes', 'OTEL_SDK_DISABLED="yes" is not allowed: expected true or false'],
+  ['OTEL_TRACES_EXPORTER', 'zipkin', 'OTEL_TRACES_EXPORTER="zipkin" is not allowed: expected otlp or none'],
+  ['OTEL_EXPORTER_OTLP_ENDPOINT', 'collector:4318', 'OTEL_EXPORTER_OTLP_ENDPOINT="collector:4318" is not allowed'],
+  ['OTEL_EXPORTER_OTLP_TRACES_ENDPOINT', 'ftp://x', 'OTEL_EXPORTER_OTLP_TRACES_ENDPOINT="ftp://x" is not allowed'],
+  ['OTEL_EXPORTER_OTLP_PROTOCOL', 'grpc', 'OTEL_EXPORTER_OTLP_PROTOCOL="grpc" is not allowed: expected http/json'],
+  ['OTEL_SERVICE_NAME', '', 'OTEL_SERVICE_NAME="" is not allowed'],
+  ['OTEL_RESOURCE_ATTRIBUTES', 'novalue', 'OTEL_RESOURCE_ATTRIBUTES="novalue" is not allowed'],
+  ['OTEL_RESOURCE_ATTRIBUTES', 'a=%E0%A4%A', 'OTEL_RESOURCE_ATTRIBUTES has "a=%E0%A4%A"'],
+  ['OTEL_TRACES_SAMPLER', 'sometimes', 'OTEL_TRACES_SAMPLER="sometimes" is not allowed: expected one of always_on'],
+  [
+    'OTEL_TRACES_SAMPLER_ARG',
+    '1.5',
+    'OTEL_TRACES_SAMPLER_ARG="1.5" is not allowed: expected a sampling ratio from 0 to 1',
+  ],
 ] as const;
 
 for (const [name, value, message] of invalid) {
@@ -93,6 +107,41 @@ for (const [name, value, message] of invalid) {
     );
   });
 }
+
+test('tracing is off with no OTEL_* variable, and turned on by an endpoint or OTEL_TRACES_EXPORTER=otlp', () => {
+  assert.equal(loadConfig({}).tracing, undefined);
+  assert.equal(loadConfig({ OTEL_SERVICE_NAME: 'shop' }).tracing, undefined);
+  assert.deepEqual(loadConfig({ OTEL_EXPORTER_OTLP_ENDPOINT: 'http://collector:4318/' }).tracing, {
+    tracesUrl: 'http://collector:4318/v1/traces',
+    resourceAttributes: {},
+    sampler: 'parentbased_always_on',
+    samplerRatio: 1,
+  });
+  assert.equal(loadConfig({ OTEL_TRACES_EXPORTER: 'otlp' }).tracing?.tracesUrl, 'http://localhost:4318/v1/traces');
+  assert.equal(
+    loadConfig({
+      OTEL_EXPORTER_OTLP_ENDPOINT: 'http://collector:4318',
+      OTEL_EXPORTER_OTLP_TRACES_ENDPOINT: 'https://traces.example/ingest',
+    }).tracing?.tracesUrl,
+    'https://traces.example/ingest',
+  );
+  for (const off of [{ OTEL_TRACES_EXPORTER: 'none' }, { OTEL_SDK_DISABLED: 'true' }] as const)
+    assert.equal(loadConfig({ OTEL_EXPORTER_OTLP_ENDPOINT: 'http://collector:4318', ...off }).tracing, undefined);
+});
+
+test('the service name, resource attributes and sampler are read as OpenTelemetry defines them', () => {
+  const tracing = loadConfig({
+    OTEL_TRACES_EXPORTER: 'otlp',
+    OTEL_SERVICE_NAME: 'shop',
+    OTEL_RESOURCE_ATTRIBUTES: 'deployment.environment.name=prod, team = a%2Cb ,url=x=y',
+    OTEL_TRACES_SAMPLER: 'parentbased_traceidratio',
+    OTEL_TRACES_SAMPLER_ARG: '0.25',
+  }).tracing;
+  assert.equal(tracing?.serviceName, 'shop');
+  assert.deepEqual(tracing?.resourceAttributes, { 'deployment.environment.name': 'prod', team: 'a,b', url: 'x=y' });
+  assert.equal(tracing?.sampler, 'parentbased_traceidratio');
+  assert.equal(tracing?.samplerRatio, 0.25);
+});
 
 test('several bad settings are all named on the one line', () => {
   assert.throws(() => loadConfig({ PORT: 'x', ACCESS_LOG: 'maybe' }), {
@@ -110,7 +159,10 @@ test("the README's configuration table names every setting, its default and what
     .map((line) => line.split('|').map((cell) => cell.trim()));
   assert.deepEqual(
     rows.map(([, name, byDefault]) => [name, byDefault]),
-    Object.entries(configSchema.properties).map(([name, property]) => [`\`${name}\``, `\`${property.default}\``]),
+    Object.entries(configSchema.properties).map(([name, property]) => [
+      `\`${name}\``,
+      'default' in property ? `\`${property.default}\`` : '(unset)',
+    ]),
   );
   // What a setting allows: each value of an enum, and each bound of an integer, stands in its row.
   for (const [, name = '', , allowed = ''] of rows) {

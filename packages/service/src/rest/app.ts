@@ -1,4 +1,9 @@
-import Fastify, { type FastifyBaseLogger, type FastifyInstance, type FastifyServerOptions } from 'fastify';
+import Fastify, {
+  type FastifyBaseLogger,
+  type FastifyInstance,
+  type FastifyPluginCallback,
+  type FastifyServerOptions,
+} from 'fastify';
 import { DEFAULT_SETTINGS, type Settings } from '../config.js';
 import { closeModules, LIFECYCLE_TIMEOUTS, type LifecycleTimeouts } from '../module-lifecycle.js';
 import { checkNoShadowing, type MountedModule } from '../modules.js';
@@ -47,6 +52,8 @@ export interface AppOptions extends Partial<Pick<Settings, 'corsOrigins' | 'acce
   readonly timeouts?: SocketTimeouts;
   /** Limits on the modules' ready() and close(); the defaults are LIFECYCLE_TIMEOUTS. */
   readonly lifecycleTimeouts?: LifecycleTimeouts;
+  /** Registered before anything else, so it sees every route and hook: the tracer's plugin, when tracing is on. */
+  readonly instrumentation?: FastifyPluginCallback;
 }
 
 /**
@@ -108,6 +115,7 @@ export async function buildApp(options: AppOptions): Promise<FastifyInstance> {
     keepAliveTimeout: timeouts.keepAliveMs,
   });
 
+  if (options.instrumentation) await app.register(options.instrumentation);
   // Cross-cutting behaviour first: its hooks then apply to every route registered after it.
   await app.register(readinessPlugin);
   await app.register(errorsPlugin);
@@ -151,6 +159,10 @@ export async function buildApp(options: AppOptions): Promise<FastifyInstance> {
             'onRoute',
             documentRoutes(module.openapi.tag, namespaceOf(packageName, index, modules), { api: true }),
           );
+          // Which module serves the route: traces name it (tracing.ts).
+          scope.addHook('onRoute', (route) => {
+            route.config = { ...route.config, servedBy: { name: module.name, version: module.version } };
+          });
           await scope.register(module.routes);
         },
         { prefix },
