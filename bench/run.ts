@@ -5,12 +5,13 @@
 // the load generator to core 1 (where there are two). `--smoke` (CI) runs one round of one second
 // and writes nothing; otherwise results go to bench/results/<date>.json and docs/benchmarks.md.
 // `--image TAG` also measures the image's entry point on the image's own Node.js (24);
-// `--compare DIR` also measures another build of the bundle (an earlier commit's), for before/after.
+// `--compare DIR` (repeatable) also measures another build of the bundle (an earlier commit's),
+// for before/after in the same run.
 import { type ChildProcess, execFile, execFileSync, spawn, spawnSync } from 'node:child_process';
 import { once } from 'node:events';
 import { chmodSync, existsSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
-import { get } from 'node:http';
-import { createServer } from 'node:net';
+import { createServer as createHttpServer, get } from 'node:http';
+import { type AddressInfo, createServer } from 'node:net';
 import { availableParallelism, cpus, release, tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { setTimeout as sleep } from 'node:timers/promises';
@@ -28,7 +29,7 @@ const { values: options } = parseArgs({
     'cold-starts': { type: 'string', default: '9' },
     only: { type: 'string' },
     image: { type: 'string' },
-    compare: { type: 'string' },
+    compare: { type: 'string', multiple: true },
   },
 });
 const smoke = options.smoke;
@@ -50,13 +51,24 @@ function freePort(): Promise<number> {
   });
 }
 
+/** Where traced servers send their spans: a receiver that answers 200 and keeps nothing. */
+const spanSink = createHttpServer((request, response) => {
+  request.resume().on('end', () => response.writeHead(200, { 'content-type': 'application/json' }).end('{}'));
+}).listen(0, '127.0.0.1');
+await once(spanSink, 'listening');
+spanSink.unref();
+const OTLP_URL = `http://127.0.0.1:${(spanSink.address() as AddressInfo).port}`;
+
 /** Starts a server on core 0 in a process group of its own, its output drained as a real pipe would be. */
 function start(server: BenchServer, port: number): ChildProcess {
   const command = server.command.map((part) => part.replace('$PORT', String(port)));
+  const env = Object.fromEntries(
+    Object.entries(server.env ?? {}).map(([name, value]) => [name, value.replace('$OTLP', OTLP_URL)]),
+  );
   const [file = '', ...args] = pinned ? ['/usr/bin/taskset', '-c', '0', ...command] : command;
   const child = spawn(file, args, {
     cwd: server.cwd ?? process.cwd(),
-    env: { PATH: process.env.PATH ?? '', NODE_ENV: 'production', PORT: String(port), ...server.env },
+    env: { PATH: process.env.PATH ?? '', NODE_ENV: 'production', PORT: String(port), ...env },
     stdio: ['ignore', 'pipe', 'pipe'],
     detached: true,
     ...(server.user !== undefined && process.getuid?.() === 0 && { uid: server.user, gid: server.user }),
@@ -273,7 +285,7 @@ function compareServers(bundle: string): BenchServer[] {
 const allServers = [
   ...NODE_SERVERS,
   ...(options.image ? imageServers(options.image) : []),
-  ...(options.compare ? compareServers(options.compare) : []),
+  ...(options.compare ?? []).flatMap(compareServers),
   ...(smoke ? [] : flaskServers()),
 ];
 const servers = allServers.filter(

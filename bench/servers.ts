@@ -4,7 +4,7 @@ import { spawnSync } from 'node:child_process';
 
 export interface BenchServer {
   readonly name: string;
-  /** The command; `$PORT` in it is replaced by the port to listen on. */
+  /** The command; `$PORT` in it (and `$OTLP` in env, the bench's span receiver) is replaced when it starts. */
   readonly command: readonly string[];
   readonly env?: Readonly<Record<string, string>>;
   readonly cwd?: string;
@@ -31,6 +31,11 @@ export const NODE_SERVERS: readonly BenchServer[] = [
   { name: CEILING, ...node('bench/servers/node-http-same-bytes.mjs') },
   { name: 'node:http, bare', ...node('bench/servers/node-http.mjs') },
   ...withAccessLog('simple-rest', SERVICE_BUNDLE),
+  {
+    name: 'simple-rest, ACCESS_LOG=off, tracing on (100 %)',
+    // $OTLP: the bench's own OTLP/HTTP receiver, which takes every span and keeps none.
+    ...node(SERVICE_BUNDLE, { ACCESS_LOG: 'off', OTEL_EXPORTER_OTLP_ENDPOINT: '$OTLP' }),
+  },
   { name: 'Fastify 5, same headers (floor)', ...node('bench/servers/fastify-same-headers.mjs') },
   { name: 'Fastify 5, no plugins', ...node('bench/servers/fastify.mjs') },
   ...withAccessLog('Fastify 5, same features', 'bench/servers/fastify-features.mjs'),

@@ -48,11 +48,15 @@ function headerLines(rawHeaders: readonly string[]): string[] {
 
 const servers = NODE_SERVERS.filter((server) => !server.command.includes(SERVICE_BUNDLE));
 
-test('the bench runs the bundle the image runs, with the access log off and on', () => {
+test('the bench runs the bundle the image runs: access log off and on, and traced to a receiver', () => {
   const service = NODE_SERVERS.filter((server) => server.command.includes(SERVICE_BUNDLE));
   assert.deepEqual(
-    service.map((server) => server.env?.ACCESS_LOG),
-    ['off', 'on'],
+    service.map((server) => [server.env?.ACCESS_LOG, server.env?.OTEL_EXPORTER_OTLP_ENDPOINT]),
+    [
+      ['off', undefined],
+      ['on', undefined],
+      ['off', '$OTLP'],
+    ],
   );
 });
 
