@@ -27,10 +27,12 @@ const END = '<!-- results:end -->';
 export function writeReport(run: BenchRun): void {
   const baseline = run.results.find((result) => result.name === CEILING);
   if (!baseline) throw new Error(`no "${CEILING}" in the results`);
-  const ratio = (value: number, base: number) => (value / base).toFixed(2);
+  // A figure wrk did not report (NaN, null in the JSON) is shown as a dash.
+  const figure = (value: number, digits: number) => (Number.isFinite(value) ? value.toFixed(digits) : '—');
+  const ratio = (value: number, base: number) => figure(value / base, 2);
   const rows = run.results.map(
     (r) =>
-      `| ${r.name} | ${r.requestsPerSecond.toFixed(0)} | ${ratio(r.requestsPerSecond, baseline.requestsPerSecond)} | ${r.p50Ms.toFixed(2)} | ${ratio(r.p50Ms, baseline.p50Ms)} | ${r.p99Ms.toFixed(2)} | ${ratio(r.p99Ms, baseline.p99Ms)} | ${r.peakRssMb.toFixed(1)} | ${ratio(r.peakRssMb, baseline.peakRssMb)} | ${r.coldStartMs.toFixed(0)} | ${ratio(r.coldStartMs, baseline.coldStartMs)} |`,
+      `| ${r.name} | ${figure(r.requestsPerSecond, 0)} | ${ratio(r.requestsPerSecond, baseline.requestsPerSecond)} | ${figure(r.p50Ms, 2)} | ${ratio(r.p50Ms, baseline.p50Ms)} | ${figure(r.p99Ms, 2)} | ${ratio(r.p99Ms, baseline.p99Ms)} | ${figure(r.peakRssMb, 1)} | ${ratio(r.peakRssMb, baseline.peakRssMb)} | ${figure(r.coldStartMs, 0)} | ${ratio(r.coldStartMs, baseline.coldStartMs)} |`,
   );
   const machine = Object.entries(run.machine)
     .map(([key, value]) => `\`${key}\`: ${String(value)}`)

@@ -205,6 +205,7 @@ async function loadOnce(server: BenchServer): Promise<Load & { peakRssMb: number
 /** The median of the figures a round could read (wrk leaves out a percentile it cannot report). */
 const median = (values: readonly number[]) => {
   const sorted = values.filter((value) => !Number.isNaN(value)).sort((a, b) => a - b);
+  if (sorted.length === 0) return Number.NaN;
   const middle = Math.floor(sorted.length / 2);
   return sorted.length % 2 === 1 ? (sorted[middle] ?? 0) : ((sorted[middle - 1] ?? 0) + (sorted[middle] ?? 0)) / 2;
 };

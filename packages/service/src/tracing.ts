@@ -23,6 +23,7 @@ import {
   ATTR_URL_SCHEME,
 } from '@opentelemetry/semantic-conventions';
 import type { FastifyPluginCallback, FastifyRequest } from 'fastify';
+import type { Logger } from 'pino';
 import type { TracingSettings } from './config.js';
 import { traceIdOf } from './rest/plugins/trace-context.js';
 
@@ -79,7 +80,11 @@ function describeRequest(span: Span, request: FastifyRequest): void {
   // The child logger already carries trace_id when the request brought a valid traceparent
   // (trace-context.ts), which is the span's too: a key is never written twice.
   const carried = traceIdOf(request.headers) !== undefined;
-  request.log = request.log.child(carried ? { span_id: spanId } : { trace_id: traceId, span_id: spanId });
+  // Added to the request's logger in place (a new child per request would cost more); a logger
+  // without bindings (none configured, in tests) logs nothing anyway.
+  (request.log as Partial<Pick<Logger, 'setBindings'>>).setBindings?.(
+    carried ? { span_id: spanId } : { trace_id: traceId, span_id: spanId },
+  );
 }
 
 /**
@@ -126,6 +131,9 @@ export function startTracing(settings: TracingSettings, service: ServedBy): Trac
   const fastifyInstrumentation = new FastifyOtelInstrumentation({
     registerOnInitialization: false,
     requestHook: describeRequest,
+    // A span per hook would be one per cross-cutting step of every request (five or more): the
+    // server span and the handler's are what a trace needs, at a fraction of the export.
+    instrumentHooks: false,
   });
   fastifyInstrumentation.setTracerProvider(provider);
   registerInstrumentations({ tracerProvider: provider, instrumentations: [new UndiciInstrumentation()] });
