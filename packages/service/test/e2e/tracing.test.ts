@@ -2,12 +2,19 @@
 // loopback OTLP/HTTP receiver: spans for requests that carry a traceparent, that carry none and
 // that carry a malformed one, the same ids in the log, and the last spans flushed on SIGTERM.
 import assert from 'node:assert/strict';
+import { mkdtempSync, readFileSync, rmSync } from 'node:fs';
 import { get } from 'node:http';
+import { tmpdir } from 'node:os';
+import { dirname, join } from 'node:path';
 import { after, before, test } from 'node:test';
 import { setTimeout as sleep } from 'node:timers/promises';
+import { fileURLToPath } from 'node:url';
 import { startOtlpReceiver } from '../support/otlp-receiver.js';
 import { type RunningService, startService } from '../support/process.js';
 
+const RECORD_IMPORTS = fileURLToPath(new URL('../support/record-imports.mjs', import.meta.url));
+// The tracer's code: tracing.js and the SDK in the build, the tracing chunk in the bundle.
+const TRACER = /\/tracing(\.js|-\w+\.mjs)$|sdk-trace|fastify\/otel/m;
 const TRACE_ID = '4bf92f3577b34da6a3ce929d0e0e4736';
 const PARENT_ID = '00f067aa0ba902b7';
 const SERVER = 2;
@@ -41,11 +48,16 @@ after(async () => {
 
 test('a request with a traceparent gets a server span, its child, named by the route template', async () => {
   const res = await fetch(`${service.url}/blueprint/Kalimaha/`, {
-    headers: { traceparent: `00-${TRACE_ID}-${PARENT_ID}-01`, 'x-request-id': 'traced-1' },
+    headers: {
+      traceparent: `00-${TRACE_ID}-${PARENT_ID}-01`,
+      tracestate: 'gateway=t61rcWkgMzE',
+      'x-request-id': 'traced-1',
+    },
   });
   assert.equal(await res.text(), 'Hallo Kalimaha!');
   const span = await receiver.waitForSpan((s) => s.traceId === TRACE_ID && s.kind === SERVER);
   assert.equal(span.parentSpanId, PARENT_ID);
+  assert.equal(span.traceState, 'gateway=t61rcWkgMzE');
   assert.equal(span.name, 'GET /blueprint/:name/');
   assert.equal(span.attributes['http.request.method'], 'GET');
   assert.equal(span.attributes['http.route'], '/blueprint/:name/');
@@ -135,8 +147,10 @@ test('in cluster mode each worker traces, and SIGTERM to the primary flushes eve
   assert.equal(new Set(served.map((s) => s.resource['process.pid'])).size, 2);
 });
 
-test('with no OTEL_* variable, no span is exported and the trace id still reaches the log', async () => {
-  const plain = await startService();
+test('with no OTEL_* variable, no OpenTelemetry code is loaded, no span is exported, and the trace id still reaches the log', async (t) => {
+  const imports = join(mkdtempSync(join(tmpdir(), 'imports-')), 'resolved.txt');
+  t.after(() => rmSync(dirname(imports), { recursive: true, force: true }));
+  const plain = await startService({ RECORD_IMPORTS: imports }, ['--import', RECORD_IMPORTS]);
   try {
     await fetch(`${plain.url}/blueprint/`, {
       headers: { traceparent: `00-${'b'.repeat(32)}-${PARENT_ID}-01`, 'x-request-id': 'untraced' },
@@ -149,4 +163,19 @@ test('with no OTEL_* variable, no span is exported and the trace id still reache
     await plain.exited;
   }
   assert.ok(!receiver.spans.some((s) => s.traceId === 'b'.repeat(32)));
+  const resolved = readFileSync(imports, 'utf8');
+  assert.match(resolved, /blueprint/, 'the recorder saw the service load its module');
+  assert.doesNotMatch(resolved, TRACER);
+});
+
+test('with tracing on, the recorder sees OpenTelemetry loaded (so the test above can fail)', async (t) => {
+  const imports = join(mkdtempSync(join(tmpdir(), 'imports-')), 'resolved.txt');
+  t.after(() => rmSync(dirname(imports), { recursive: true, force: true }));
+  const traced = await startService({ RECORD_IMPORTS: imports, OTEL_EXPORTER_OTLP_ENDPOINT: receiver.url }, [
+    '--import',
+    RECORD_IMPORTS,
+  ]);
+  traced.child.kill('SIGTERM');
+  await traced.exited;
+  assert.match(readFileSync(imports, 'utf8'), TRACER);
 });

@@ -93,12 +93,19 @@ function assertProblem(res: { statusCode: number; headers: Record<string, unknow
   return problem;
 }
 
-test('undecodable input gets a 400 problem', async (t) => {
+test('undecodable input gets a 400 problem, with the CORS headers so a browser can read it', async (t) => {
   const app = await buildTestApp(t);
   for (const url of ['/%FF/', '/blueprint/%E0%A4%A/', '/%FF']) {
-    const problem = assertProblem(await app.inject({ url }), 400);
+    const res = await app.inject({ url, headers: { origin: 'https://a.example' } });
+    const problem = assertProblem(res, 400);
     assert.equal(problem.title, 'Bad Request');
+    assert.equal(res.headers['access-control-allow-origin'], '*', url);
+    assert.equal(res.headers['access-control-expose-headers'], 'X-Request-Id', url);
   }
+  const listed = await buildTestApp(t, { corsOrigins: ['https://a.example'] });
+  const res = await listed.inject({ url: '/%FF/', headers: { origin: 'https://a.example' } });
+  assert.equal(res.headers['access-control-allow-origin'], 'https://a.example');
+  assert.equal(res.headers.vary, 'Origin');
 });
 
 test('a name of 100 characters is greeted; 101 gets a 400 problem', async (t) => {

@@ -8,6 +8,7 @@ export interface ReceivedSpan {
   readonly traceId: string;
   readonly spanId: string;
   readonly parentSpanId?: string;
+  readonly traceState?: string;
   readonly name: string;
   /** 2 is SERVER, 3 is CLIENT. */
   readonly kind: number;
