@@ -1,5 +1,7 @@
+import { subscribe } from 'node:diagnostics_channel';
+import type { ClientRequest } from 'node:http';
 import { FastifyOtelInstrumentation } from '@fastify/otel';
-import { type Span, SpanKind, type SpanStatus, SpanStatusCode } from '@opentelemetry/api';
+import { context, propagation, type Span, SpanKind, type SpanStatus, SpanStatusCode } from '@opentelemetry/api';
 import { W3CTraceContextPropagator } from '@opentelemetry/core';
 import { OTLPTraceExporter } from '@opentelemetry/exporter-trace-otlp-http';
 import { registerInstrumentations } from '@opentelemetry/instrumentation';
@@ -112,6 +114,21 @@ const clientErrorsAreNotServerErrors: SpanProcessor = {
  * diagnostics channels, also hook-free), and spans exported over OTLP/HTTP in batches.
  * Imported only when tracing is on: with it off, none of this is loaded.
  */
+/**
+ * A module's `node:http` requests carry the trace on too: Node 22.12 and later announce each
+ * request on this channel before its headers are sent (the image runs Node 24). OpenTelemetry's
+ * http instrumentation patches `require` instead, which never runs in the bundle. Node 20 has no
+ * such channel, so there the subscription is never called.
+ */
+function propagateOnHttpRequests(): void {
+  subscribe('http.client.request.created', (message) => {
+    const { request } = message as { request: ClientRequest };
+    propagation.inject(context.active(), request, {
+      set: (carrier, key, value) => carrier.setHeader(key, value),
+    });
+  });
+}
+
 export function startTracing(settings: TracingSettings, service: ServedBy): Tracing {
   const provider = new NodeTracerProvider({
     resource: resourceFromAttributes({
@@ -137,6 +154,7 @@ export function startTracing(settings: TracingSettings, service: ServedBy): Trac
   });
   fastifyInstrumentation.setTracerProvider(provider);
   registerInstrumentations({ tracerProvider: provider, instrumentations: [new UndiciInstrumentation()] });
+  propagateOnHttpRequests();
   return {
     plugin: fastifyInstrumentation.plugin(),
     shutdown: () => provider.shutdown(),

@@ -1,7 +1,7 @@
 // The tracer in-process: a module's outgoing fetch carries the trace on, and a 5xx marks the span.
 import assert from 'node:assert/strict';
 import { once } from 'node:events';
-import { createServer, type IncomingHttpHeaders } from 'node:http';
+import { createServer, get, type IncomingHttpHeaders } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { after, before, test } from 'node:test';
 import blueprint from '@simple-rest/blueprint';
@@ -47,6 +47,12 @@ before(async () => {
     openapi: { tag: 'caller', description: 'calls another service' },
     routes: async (scope) => {
       scope.get('/call/', async () => `${await (await fetch(downstreamUrl)).text()} answered`);
+      scope.get('/call-with-http/', async () => {
+        await new Promise((resolve, reject) => {
+          get(downstreamUrl, { agent: false }, (res) => res.resume().on('end', resolve)).on('error', reject);
+        });
+        return 'called';
+      });
       scope.get('/fail/', async () => {
         throw new Error('the database is gone');
       });
@@ -86,4 +92,21 @@ test('a 5xx sets the server span status to error; the client sees only the statu
   const server = await receiver.waitForSpan((s) => s.kind === SERVER && s.name === 'GET /caller/fail/');
   assert.equal(server.status?.code, 2);
   assert.equal(server.attributes['http.response.status_code'], 500);
+});
+
+// The channel that lets the host add headers before they are sent arrived in Node.js 22.12.
+const [major = 0, minor = 0] = process.versions.node.split('.').map(Number);
+const httpIsAnnounced = major > 22 || (major === 22 && minor >= 12);
+
+test(`a module's node:http request ${httpIsAnnounced ? 'carries the trace on' : 'carries no trace before Node.js 22.12'} (${process.version})`, async () => {
+  const traceId = '1af7651916cd43dd8448eb211c80319c';
+  downstreamHeaders.length = 0;
+  const res = await app.inject({
+    url: '/caller/call-with-http/',
+    headers: { traceparent: `00-${traceId}-b7ad6b7169203331-01` },
+  });
+  assert.equal(res.body, 'called');
+  const sent = downstreamHeaders[0]?.traceparent;
+  if (httpIsAnnounced) assert.match(String(sent), new RegExp(`^00-${traceId}-[0-9a-f]{16}-01$`));
+  else assert.equal(sent, undefined);
 });
