@@ -27,9 +27,9 @@ const END = '<!-- results:end -->';
 export function writeReport(run: BenchRun): void {
   const baseline = run.results.find((result) => result.name === CEILING);
   if (!baseline) throw new Error(`no "${CEILING}" in the results`);
-  // A figure wrk did not report (NaN, null in the JSON) is shown as a dash.
+  // A figure wrk did not report (NaN in a run, null in its JSON) is shown as a dash.
   const figure = (value: number, digits: number) => (Number.isFinite(value) ? value.toFixed(digits) : '—');
-  const ratio = (value: number, base: number) => figure(value / base, 2);
+  const ratio = (value: number, base: number) => (Number.isFinite(value) ? figure(value / base, 2) : '—');
   const rows = run.results.map(
     (r) =>
       `| ${r.name} | ${figure(r.requestsPerSecond, 0)} | ${ratio(r.requestsPerSecond, baseline.requestsPerSecond)} | ${figure(r.p50Ms, 2)} | ${ratio(r.p50Ms, baseline.p50Ms)} | ${figure(r.p99Ms, 2)} | ${ratio(r.p99Ms, baseline.p99Ms)} | ${figure(r.peakRssMb, 1)} | ${ratio(r.peakRssMb, baseline.peakRssMb)} | ${figure(r.coldStartMs, 0)} | ${ratio(r.coldStartMs, baseline.coldStartMs)} |`,
@@ -60,7 +60,8 @@ export function writeReport(run: BenchRun): void {
 /** Two horizontal bar panels: throughput and cold start, each with its value labelled. */
 function chart(results: readonly BenchResult[], baseline: BenchResult): string {
   const barHeight = 22;
-  const labelWidth = 320;
+  // Room for the longest name at about 7 px a character in 13 px sans-serif.
+  const labelWidth = Math.max(...results.map((r) => r.name.length)) * 7 + 16;
   const barWidth = 360;
   const panelHeight = results.length * (barHeight + 6) + 40;
   const escapeXml = (text: string) => text.replaceAll('&', '&amp;').replaceAll('<', '&lt;');
