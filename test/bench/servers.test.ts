@@ -4,6 +4,7 @@ import assert from 'node:assert/strict';
 import { spawn } from 'node:child_process';
 import { once } from 'node:events';
 import { request } from 'node:http';
+import { type AddressInfo, createServer } from 'node:net';
 import { test } from 'node:test';
 import { setTimeout as sleep } from 'node:timers/promises';
 import { SAME_FOR_EVERY_RESPONSE } from '../../bench/servers/same-headers.mjs';
@@ -46,6 +47,16 @@ function headerLines(rawHeaders: readonly string[]): string[] {
   return lines;
 }
 
+/** A port nothing listens on now: the system's pick for a listener closed at once. */
+function freePort(): Promise<number> {
+  return new Promise((resolve) => {
+    const probe = createServer().listen(0, '127.0.0.1', () => {
+      const { port } = probe.address() as AddressInfo;
+      probe.close(() => resolve(port));
+    });
+  });
+}
+
 const servers = NODE_SERVERS.filter((server) => !server.command.includes(SERVICE_BUNDLE));
 
 test('the bench runs the bundle the image runs: access log off and on, and traced to a receiver', () => {
@@ -62,7 +73,7 @@ test('the bench runs the bundle the image runs: access log off and on, and trace
 
 for (const server of servers) {
   test(`${server.name} answers the contract's bodies`, async (t) => {
-    const port = 20_000 + Math.floor(Math.random() * 20_000);
+    const port = await freePort();
     const [file = '', ...args] = server.command;
     const child = spawn(file, args, {
       env: { PATH: process.env.PATH ?? '', PORT: String(port), ...server.env },
@@ -107,7 +118,7 @@ test("the ceiling's and the floor's headers are the service's, in the service's 
   ];
   assert.deepEqual(headerLines(service.rawHeaders), expected);
   for (const script of ['bench/servers/node-http-same-bytes.mjs', 'bench/servers/fastify-same-headers.mjs']) {
-    const port = 20_000 + Math.floor(Math.random() * 20_000);
+    const port = await freePort();
     const child = spawn(process.execPath, [script], { env: { PATH: process.env.PATH ?? '', PORT: String(port) } });
     t.after(() => child.kill());
     let answer: Answer | undefined;
