@@ -4,13 +4,13 @@ import assert from 'node:assert/strict';
 import { spawn } from 'node:child_process';
 import { once } from 'node:events';
 import { request } from 'node:http';
-import { type AddressInfo, createServer } from 'node:net';
-import { test } from 'node:test';
+import { type TestContext, test } from 'node:test';
 import { setTimeout as sleep } from 'node:timers/promises';
 import { SAME_FOR_EVERY_RESPONSE } from '../../bench/servers/same-headers.mjs';
 import { NODE_SERVERS, SERVICE_BUNDLE } from '../../bench/servers.js';
 import { buildTestApp } from '../../packages/service/test/support/app.js';
 import { CONTRACT } from '../../packages/service/test/support/contract.js';
+import { freePort } from '../../packages/service/test/support/port.js';
 
 interface Answer {
   readonly status: number;
@@ -47,16 +47,6 @@ function headerLines(rawHeaders: readonly string[]): string[] {
   return lines;
 }
 
-/** A port nothing listens on now: the system's pick for a listener closed at once. */
-function freePort(): Promise<number> {
-  return new Promise((resolve) => {
-    const probe = createServer().listen(0, '127.0.0.1', () => {
-      const { port } = probe.address() as AddressInfo;
-      probe.close(() => resolve(port));
-    });
-  });
-}
-
 const servers = NODE_SERVERS.filter((server) => !server.command.includes(SERVICE_BUNDLE));
 
 test('the bench runs the bundle the image runs: access log off and on, and traced to a receiver', () => {
@@ -71,30 +61,36 @@ test('the bench runs the bundle the image runs: access log off and on, and trace
   );
 });
 
+/** Starts a bench server on a free port, stopped when the test ends; resolves to the port once it answers. */
+async function startServer(t: TestContext, command: readonly string[], env: Readonly<Record<string, string>> = {}) {
+  const port = await freePort();
+  const [file = '', ...args] = command;
+  const child = spawn(file, args, {
+    env: { PATH: process.env.PATH ?? '', PORT: String(port), ...env },
+    stdio: 'ignore',
+  });
+  t.after(async () => {
+    if (child.exitCode === null) {
+      child.kill();
+      await once(child, 'exit');
+    }
+  });
+  for (let attempt = 0; attempt < 200; attempt++) {
+    if (
+      await get(port, '/').then(
+        () => true,
+        () => false,
+      )
+    )
+      return port;
+    await sleep(25);
+  }
+  throw new Error(`${command.join(' ')} did not answer within 5 s`);
+}
+
 for (const server of servers) {
   test(`${server.name} answers the contract's bodies`, async (t) => {
-    const port = await freePort();
-    const [file = '', ...args] = server.command;
-    const child = spawn(file, args, {
-      env: { PATH: process.env.PATH ?? '', PORT: String(port), ...server.env },
-      stdio: 'ignore',
-    });
-    t.after(async () => {
-      if (child.exitCode === null) {
-        child.kill();
-        await once(child, 'exit');
-      }
-    });
-    for (let attempt = 0; attempt < 200; attempt++) {
-      if (
-        await get(port, '/').then(
-          () => true,
-          () => false,
-        )
-      )
-        break;
-      await sleep(25);
-    }
+    const port = await startServer(t, server.command, server.env);
     for (const [path, body] of CONTRACT) {
       const answer = await get(port, path);
       assert.equal(answer.status, 200, `${path}`);
@@ -118,14 +114,8 @@ test("the ceiling's and the floor's headers are the service's, in the service's 
   ];
   assert.deepEqual(headerLines(service.rawHeaders), expected);
   for (const script of ['bench/servers/node-http-same-bytes.mjs', 'bench/servers/fastify-same-headers.mjs']) {
-    const port = await freePort();
-    const child = spawn(process.execPath, [script], { env: { PATH: process.env.PATH ?? '', PORT: String(port) } });
-    t.after(() => child.kill());
-    let answer: Answer | undefined;
-    for (let attempt = 0; attempt < 200 && answer === undefined; attempt++) {
-      answer = await get(port, '/blueprint/Kalimaha/').catch(() => sleep(25).then(() => undefined));
-    }
-    assert.deepEqual(headerLines(answer?.rawHeaders ?? []), expected, script);
-    assert.equal(answer?.body, service.body, script);
+    const answer = await get(await startServer(t, [process.execPath, script]), '/blueprint/Kalimaha/');
+    assert.deepEqual(headerLines(answer.rawHeaders), expected, script);
+    assert.equal(answer.body, service.body, script);
   }
 });

@@ -4,7 +4,6 @@
 import assert from 'node:assert/strict';
 import { execFileSync, spawnSync } from 'node:child_process';
 import { existsSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
-import { createServer } from 'node:net';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { after, before, describe, test } from 'node:test';
@@ -12,6 +11,7 @@ import { setTimeout as sleep } from 'node:timers/promises';
 import { parse as parseYaml, stringify as stringifyYaml } from 'yaml';
 import { CONTRACT } from '../../packages/service/test/support/contract.js';
 import { startOtlpReceiver } from '../../packages/service/test/support/otlp-receiver.js';
+import { freePort } from '../../packages/service/test/support/port.js';
 
 const DOCKER = process.env.DOCKER ?? (existsSync('/usr/bin/docker') ? '/usr/bin/docker' : 'docker');
 const IMAGE = 'simple-rest:latest';
@@ -41,15 +41,6 @@ function packScaffoldedModule(directory: string): string {
   ) as { filename: string }[];
   rmSync(project, { recursive: true, force: true });
   return packed?.filename ?? '';
-}
-
-function freePort(): Promise<number> {
-  return new Promise((resolve) => {
-    const server = createServer().listen(0, '127.0.0.1', () => {
-      const { port } = server.address() as { port: number };
-      server.close(() => resolve(port));
-    });
-  });
 }
 
 /** Docker's --network host: the container's port is this machine's, so traffic stays on loopback. */

@@ -8,11 +8,11 @@ import assert from 'node:assert/strict';
 import { type ChildProcess, spawn } from 'node:child_process';
 import { existsSync, mkdtempSync, writeFileSync } from 'node:fs';
 import { Agent, get } from 'node:http';
-import { createServer } from 'node:net';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { test } from 'node:test';
 import { setTimeout as sleep } from 'node:timers/promises';
+import { freePort } from '../../packages/service/test/support/port.js';
 import { type RunningService, startService } from '../../packages/service/test/support/process.js';
 
 const NGINX = '/usr/sbin/nginx';
@@ -71,15 +71,6 @@ function getOnce(url: string, agent: Agent | false): Promise<{ status: number; b
       res.on('error', reject);
     });
     req.on('error', (error) => reject(Object.assign(error, { reusedSocket: req.reusedSocket, answered })));
-  });
-}
-
-function freePort(): Promise<number> {
-  return new Promise((resolve) => {
-    const server = createServer().listen(0, '127.0.0.1', () => {
-      const { port } = server.address() as { port: number };
-      server.close(() => resolve(port));
-    });
   });
 }
 
