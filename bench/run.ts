@@ -11,14 +11,15 @@ import { type ChildProcess, execFile, execFileSync, spawn, spawnSync } from 'nod
 import { once } from 'node:events';
 import { chmodSync, existsSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { createServer as createHttpServer, get } from 'node:http';
-import { type AddressInfo, createServer } from 'node:net';
+import type { AddressInfo } from 'node:net';
 import { availableParallelism, cpus, release, tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { setTimeout as sleep } from 'node:timers/promises';
 import { parseArgs, promisify } from 'node:util';
 import { CONTRACT } from '../packages/service/test/support/contract.js';
+import { freePort } from '../packages/service/test/support/port.js';
 import { type BenchResult, writeReport } from './report.js';
-import { type BenchServer, CEILING, flaskServers, NODE_SERVERS, SERVICE_BUNDLE } from './servers.js';
+import { type BenchServer, CEILING, flaskServers, NODE_SERVERS, SERVICE_BUNDLE, withAccessLog } from './servers.js';
 
 const { values: options } = parseArgs({
   options: {
@@ -41,15 +42,6 @@ const pinned = availableParallelism() >= 2 && existsSync('/usr/bin/taskset');
 const WRK = '/usr/bin/wrk';
 if (!existsSync(WRK)) throw new Error('the benchmark needs wrk (apt-get install wrk)');
 if (!existsSync(SERVICE_BUNDLE)) throw new Error(`${SERVICE_BUNDLE} is missing: run npm run bundle first`);
-
-function freePort(): Promise<number> {
-  return new Promise((resolve) => {
-    const server = createServer().listen(0, '127.0.0.1', () => {
-      const { port } = server.address() as { port: number };
-      server.close(() => resolve(port));
-    });
-  });
-}
 
 /** Where traced servers send their spans: a receiver that answers 200 and keeps nothing. */
 const spanSink = createHttpServer((request, response) => {
@@ -240,12 +232,11 @@ function imageServers(tag: string): BenchServer[] {
     // docker cp hands the files to root; the cache's entries must be its writer's (mode 0600).
     if (process.getuid?.() === 0) execFileSync('chown', ['-R', `${user}:${user}`, dir]);
     process.on('exit', () => rmSync(dir, { recursive: true, force: true }));
+    const entry = { command: [join(dir, 'node'), 'dist/main.mjs'], cwd: join(dir, 'app'), user };
     return [
       {
         name: `image entry, Node ${version}`,
-        command: [join(dir, 'node'), 'dist/main.mjs'],
-        cwd: join(dir, 'app'),
-        user,
+        ...entry,
         env: {
           ACCESS_LOG: 'off',
           ...(cache && { NODE_COMPILE_CACHE: cache }),
@@ -258,9 +249,7 @@ function imageServers(tag: string): BenchServer[] {
         ? [
             {
               name: `image entry, Node ${version}, no compile cache`,
-              command: [join(dir, 'node'), 'dist/main.mjs'],
-              cwd: join(dir, 'app'),
-              user,
+              ...entry,
               env: { ACCESS_LOG: 'off', NODE_DISABLE_COMPILE_CACHE: '1' },
             },
           ]
@@ -275,11 +264,7 @@ function imageServers(tag: string): BenchServer[] {
 function compareServers(bundle: string): BenchServer[] {
   const main = join(bundle, 'dist/main.mjs');
   if (!existsSync(main)) throw new Error(`${main} is missing`);
-  return (['off', 'on'] as const).map((accessLog) => ({
-    name: `simple-rest at ${bundle}, ACCESS_LOG=${accessLog}`,
-    command: [process.execPath, main],
-    env: { ACCESS_LOG: accessLog },
-  }));
+  return withAccessLog(`simple-rest at ${bundle}`, main);
 }
 
 // --only NAME keeps the servers whose name contains NAME, and the ceiling (a partial run writes no results).

@@ -20,7 +20,8 @@ const node = (script: string, env?: Record<string, string>): Pick<BenchServer, '
   command: [process.execPath, script],
   ...(env && { env }),
 });
-const withAccessLog = (name: string, script: string): BenchServer[] =>
+/** The server twice: `ACCESS_LOG=off` and `on`. */
+export const withAccessLog = (name: string, script: string): BenchServer[] =>
   (['off', 'on'] as const).map((accessLog) => ({
     name: `${name}, ACCESS_LOG=${accessLog}`,
     ...node(script, { ACCESS_LOG: accessLog }),

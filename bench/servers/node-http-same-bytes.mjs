@@ -3,23 +3,13 @@
 // test/bench/servers.test.ts checks that its headers are the service's.
 import { randomUUID } from 'node:crypto';
 import { createServer } from 'node:http';
+import { contractBody } from './contract-body.mjs';
 import { SAME_FOR_EVERY_RESPONSE } from './same-headers.mjs';
 
 const FLAT_HEADERS = Object.entries(SAME_FOR_EVERY_RESPONSE).flat();
 
-const fixed = new Map([
-  ['/', 'Hallo from CORE!'],
-  ['/blueprint/', 'Hallo!'],
-]);
-
 const server = createServer((request, response) => {
-  const url = request.url ?? '/';
-  let body = fixed.get(url);
-  const named = body === undefined ? /^\/(blueprint\/)?([^/]+)\/$/.exec(url) : null;
-  if (named) {
-    const name = decodeURIComponent(named[2]);
-    body = named[1] ? `Hallo ${name}!` : `Hallo ${name} from CORE!`;
-  }
+  const body = contractBody(request.url ?? '/');
   if (body === undefined) {
     response.writeHead(404).end();
     return;

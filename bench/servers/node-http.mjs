@@ -1,19 +1,9 @@
-// The practical ceiling: the four contract routes on bare node:http, nothing else.
+// Bare node:http: the four contract routes with a content type and nothing else.
 import { createServer } from 'node:http';
-
-const fixed = new Map([
-  ['/', 'Hallo from CORE!'],
-  ['/blueprint/', 'Hallo!'],
-]);
+import { contractBody } from './contract-body.mjs';
 
 createServer((request, response) => {
-  const url = request.url ?? '/';
-  let body = fixed.get(url);
-  const named = body === undefined ? /^\/(blueprint\/)?([^/]+)\/$/.exec(url) : null;
-  if (named) {
-    const name = decodeURIComponent(named[2]);
-    body = named[1] ? `Hallo ${name}!` : `Hallo ${name} from CORE!`;
-  }
+  const body = contractBody(request.url ?? '/');
   if (body === undefined) {
     response.writeHead(404).end();
     return;
