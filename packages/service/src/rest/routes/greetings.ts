@@ -13,7 +13,6 @@ export const greetingRoutes: FastifyPluginAsync = async (app) => {
     {
       schema: {
         summary: 'Greet someone by name',
-
         params: nameParams,
         response: textResponses('`Hallo <name> from CORE!`'),
       },
