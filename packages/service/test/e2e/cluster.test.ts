@@ -1,7 +1,7 @@
 import assert from 'node:assert/strict';
 import { test } from 'node:test';
 import { setTimeout as sleep } from 'node:timers/promises';
-import { type RunningService, startService } from '../support/process.js';
+import { type RunningService, startService, waitForLog } from '../support/process.js';
 
 /** Asks with a fresh connection each time, so the primary spreads the requests over the workers. */
 async function workerPidsServing(service: RunningService, requests: number): Promise<Set<number>> {
@@ -11,14 +11,6 @@ async function workerPidsServing(service: RunningService, requests: number): Pro
   }
   await sleep(200); // access lines are written asynchronously
   return new Set(service.logs.filter((line) => line.msg === 'request completed').map((line) => line.pid as number));
-}
-
-async function waitForLog(service: RunningService, message: string, count: number): Promise<void> {
-  for (let attempt = 0; attempt < 100; attempt++) {
-    if (service.logs.filter((line) => line.msg === message).length >= count) return;
-    await sleep(100);
-  }
-  assert.fail(`fewer than ${count} "${message}" lines`);
 }
 
 test('WEB_CONCURRENCY=2 starts two workers that share the port', async (t) => {

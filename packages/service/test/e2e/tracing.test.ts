@@ -10,7 +10,7 @@ import { after, before, test } from 'node:test';
 import { setTimeout as sleep } from 'node:timers/promises';
 import { fileURLToPath } from 'node:url';
 import { startOtlpReceiver } from '../support/otlp-receiver.js';
-import { type RunningService, startService } from '../support/process.js';
+import { type RunningService, startService, waitForLog } from '../support/process.js';
 
 const RECORD_IMPORTS = fileURLToPath(new URL('../support/record-imports.mjs', import.meta.url));
 // The tracer's code: tracing.js and the SDK in the build, the tracing chunk in the bundle.
@@ -125,10 +125,7 @@ test('SIGTERM exports the last spans before the process exits', async () => {
 
 test('in cluster mode each worker traces, and SIGTERM to the primary flushes every worker', async () => {
   const cluster = await startService({ OTEL_EXPORTER_OTLP_ENDPOINT: receiver.url, WEB_CONCURRENCY: '2' });
-  for (let attempt = 0; cluster.logs.filter((line) => line.msg === 'worker listening').length < 2; attempt++) {
-    assert.ok(attempt < 100, 'both workers listen within 10 s');
-    await sleep(100);
-  }
+  await waitForLog(cluster, 'worker listening', 2);
   const traceIds = Array.from({ length: 20 }, (_, i) => i.toString(16).padStart(32, 'd'));
   for (const traceId of traceIds) {
     // A new connection each time (no agent), so the primary deals them out to both workers.
