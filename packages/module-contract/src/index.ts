@@ -1,5 +1,5 @@
 import { readFileSync } from 'node:fs';
-import type { FastifyPluginAsync } from 'fastify';
+import type { FastifyBaseLogger, FastifyPluginAsync } from 'fastify';
 
 // The OpenAPI fields a module's route schemas may carry, typed as @fastify/swagger types
 // them, so a module documents its routes without depending on the host's docs plugin.
@@ -8,6 +8,8 @@ declare module 'fastify' {
     summary?: string;
     description?: string;
     tags?: readonly string[];
+    /** The media types a route's body may have; `application/json` when omitted. Others get 415. */
+    consumes?: readonly string[];
   }
 }
 
@@ -28,10 +30,36 @@ export function isPrefix(value: string): value is Prefix {
   return PREFIX.test(value);
 }
 
+/** What a module's routes, readiness and clean-up are: one set per app that mounts it. */
+export interface ModuleInstance {
+  /** The module's routes, relative to whatever prefix the host chooses. */
+  readonly routes: FastifyPluginAsync;
+  /**
+   * Whether the module can serve: resolves when it can, throws when it cannot (say, its
+   * database is unreachable). `/readyz` asks it, with a time limit, and answers 503 while it
+   * fails, so the instance leaves the load balancer's rotation.
+   */
+  readonly ready?: () => Promise<void> | void;
+  /** Releases what this instance holds; called once, after the app's last request is answered. */
+  readonly close?: () => Promise<void> | void;
+}
+
+/** What the host gives a module's create() each time an app mounts it. */
+export interface ModuleContext<Settings = Readonly<Record<string, SettingValue>>> {
+  /** The module's declared settings, read from the environment and validated by the host. */
+  readonly settings: Settings;
+  /** The host's logger, its lines marked with `"module": <package name>`. */
+  readonly log: FastifyBaseLogger;
+}
+
 /**
- * What a simple-rest module gives the service that mounts it. The host owns
- * cross-cutting behaviour (trailing-slash redirects, problem JSON errors,
- * content negotiation), so a module only declares routes that answer plain text.
+ * What a simple-rest module gives the service that mounts it. The host owns cross-cutting
+ * behaviour (trailing-slash redirects, 405 and 415, problem JSON errors, body limits, CORS,
+ * content negotiation of text), so a module declares routes and what they take and answer.
+ *
+ * A module either has `routes` (and optionally `ready` and `close`), shared by every app that
+ * mounts it, or `create`, which makes a fresh set for each app from a context: its settings and
+ * a logger. The first fits modules that hold nothing; the second, modules that hold something.
  */
 export interface RestModule {
   /** The npm package name, as in the module's package.json. */
@@ -40,24 +68,87 @@ export interface RestModule {
   readonly version: string;
   /** Where the module is mounted when configuration names no prefix. */
   readonly defaultPrefix: Prefix;
-  /** The module's routes, relative to whatever prefix the host chooses. */
-  readonly routes: FastifyPluginAsync;
   /** How the module appears in the host's OpenAPI document. */
   readonly openapi: { readonly tag: string; readonly description: string };
-  /**
-   * Whether the module can serve: resolves when it can, throws when it cannot (say, its
-   * database is unreachable). `/readyz` asks it, with a time limit, and answers 503 while it
-   * fails, so the instance leaves the load balancer's rotation.
-   */
-  readonly ready?: () => Promise<void> | void;
-  /** Releases what the module holds; called once at shutdown, after the last request is answered. */
-  readonly close?: () => Promise<void> | void;
+  /** The environment variables the module reads, which the host validates at start-up. */
+  readonly settings?: SettingsSpec;
+  /** Makes the module's routes, readiness and clean-up for one app; must not do I/O (the build calls it). */
+  readonly create?: (context: ModuleContext) => ModuleInstance | Promise<ModuleInstance>;
+  /** Routes shared by every app, for a module without `create`. */
+  readonly routes?: FastifyPluginAsync;
+  readonly ready?: ModuleInstance['ready'];
+  readonly close?: ModuleInstance['close'];
 }
 
-export interface ModuleDefinition extends Pick<RestModule, 'defaultPrefix' | 'routes' | 'openapi' | 'ready' | 'close'> {
+/** A setting's value as the module receives it. */
+export type SettingValue = string | number | boolean | undefined;
+
+interface SettingBase {
+  /** What the setting means, for the settings table (`npm run settings`). */
+  readonly description: string;
+  /** Never written to a log line, an error or an answer (a password, a URL with credentials). */
+  readonly secret?: boolean;
+  /** Unset is an error; without it and without a default, an unset setting is `undefined`. */
+  readonly required?: boolean;
+}
+
+/** One environment variable a module reads: its type, default and bounds, as JSON Schema says them. */
+export type Setting =
+  | (SettingBase & {
+      readonly type: 'string';
+      readonly default?: string;
+      readonly enum?: readonly string[];
+      readonly minLength?: number;
+      readonly maxLength?: number;
+      /** A regular expression the value must match; say in `allowed` what it means. */
+      readonly pattern?: string;
+      /** What a start-up error says is allowed, where the type and bounds do not say it well. */
+      readonly allowed?: string;
+    })
+  | (SettingBase & {
+      readonly type: 'integer' | 'number';
+      readonly default?: number;
+      readonly minimum?: number;
+      readonly maximum?: number;
+    })
+  | (SettingBase & { readonly type: 'boolean'; readonly default?: boolean });
+
+/** Settings by environment variable name: `{ NOTES_MAX_ITEMS: { type: 'integer', … } }`. */
+export type SettingsSpec = Readonly<Record<string, Setting>>;
+
+type ValueOfSetting<S extends Setting> = S extends { readonly type: 'boolean' }
+  ? boolean
+  : S extends { readonly type: 'integer' | 'number' }
+    ? number
+    : S extends { readonly enum: readonly (infer Value)[] }
+      ? Value
+      : string;
+
+/** The parsed settings a module receives, typed from its spec: a setting with no default and not required may be undefined. */
+export type SettingsOf<Spec extends SettingsSpec> = {
+  readonly [Name in keyof Spec]: Spec[Name] extends { readonly default: unknown } | { readonly required: true }
+    ? ValueOfSetting<Spec[Name]>
+    : ValueOfSetting<Spec[Name]> | undefined;
+};
+
+interface DefinitionBase<Spec extends SettingsSpec> {
   /** `new URL('../package.json', import.meta.url)` from the module's entry point. */
   readonly packageJson: URL;
+  readonly defaultPrefix: Prefix;
+  readonly openapi: RestModule['openapi'];
+  readonly settings?: Spec;
 }
+
+/** A module that holds nothing: the same routes for every app. */
+export interface StaticModuleDefinition extends DefinitionBase<SettingsSpec>, ModuleInstance {}
+
+/** A module that holds something: create() makes its routes, readiness and clean-up per app. */
+export interface CreatedModuleDefinition<Spec extends SettingsSpec> extends DefinitionBase<Spec> {
+  readonly create: (context: ModuleContext<SettingsOf<Spec>>) => ModuleInstance | Promise<ModuleInstance>;
+}
+
+/** @deprecated Kept for modules written before create(): use StaticModuleDefinition. */
+export type ModuleDefinition = StaticModuleDefinition;
 
 /** What a package says of itself in its package.json: name and version, checked to be strings. */
 export interface PackageIdentity {
@@ -83,10 +174,12 @@ export function readPackageIdentity(packageJson: URL): PackageIdentity {
 }
 
 /** Builds a module whose name and version come from its own package.json, so they cannot drift. */
-export function defineModule(definition: ModuleDefinition): RestModule {
+export function defineModule<const Spec extends SettingsSpec = Record<never, Setting>>(
+  definition: StaticModuleDefinition | CreatedModuleDefinition<Spec>,
+): RestModule {
   const { packageJson, openapi, ...rest } = definition;
   const { name, version } = readPackageIdentity(packageJson);
-  return Object.freeze({ ...rest, name, version, openapi: Object.freeze({ ...openapi }) });
+  return Object.freeze({ ...rest, name, version, openapi: Object.freeze({ ...openapi }) }) as RestModule;
 }
 
 /** True when a package's default export fulfils the contract; the host checks this before mounting. */
@@ -97,9 +190,13 @@ export function isRestModule(value: unknown): value is RestModule {
     typeof value.version === 'string' &&
     typeof value.defaultPrefix === 'string' &&
     isPrefix(value.defaultPrefix) &&
-    typeof value.routes === 'function' &&
+    // Either routes shared by every app, or create() to make them per app: never both.
+    (typeof value.routes === 'function') !== (typeof value.create === 'function') &&
+    (value.routes === undefined || typeof value.routes === 'function') &&
+    (value.create === undefined || typeof value.create === 'function') &&
     (value.ready === undefined || typeof value.ready === 'function') &&
     (value.close === undefined || typeof value.close === 'function') &&
+    (value.settings === undefined || isRecord(value.settings)) &&
     isRecord(value.openapi) &&
     typeof value.openapi.tag === 'string' &&
     typeof value.openapi.description === 'string'
@@ -126,4 +223,33 @@ export function textResponses(description: string) {
       },
     },
   } as const;
+}
+
+/** The shared schema of the host's RFC 9457 problem documents, by its `$id`. */
+export const PROBLEM_SCHEMA_REF = 'Problem#';
+
+/**
+ * A problem answer a route documents, such as `404: problemResponse('No item has this id')`:
+ * an `application/problem+json` body of the host's `Problem` schema, which the host's errors
+ * (`throw` an error with that `statusCode`, e.g. from `@fastify/error`) always send.
+ */
+export function problemResponse(description: string) {
+  return {
+    description,
+    content: { 'application/problem+json': { schema: { $ref: PROBLEM_SCHEMA_REF } } },
+  } as const;
+}
+
+/**
+ * A JSON answer a route documents, such as `200: jsonResponse('The item', itemSchema)`. The host
+ * serializes what the handler returns with the schema (unknown properties are dropped), and
+ * answers JSON whatever the request's `Accept` says.
+ */
+export function jsonResponse<const Schema extends object>(description: string, schema: Schema) {
+  return { description, content: { 'application/json': { schema } } } as const;
+}
+
+/** An answer with no body, such as `204: emptyResponse('Deleted')`. */
+export function emptyResponse(description: string) {
+  return { description, type: 'null' } as const;
 }

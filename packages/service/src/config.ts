@@ -6,28 +6,50 @@ const HTTP_URL = '^https?://[^\\s/?#]+(/[^\\s?#]*)?$';
 
 /**
  * Every setting the service reads, with its default and what it allows: the one place
- * configuration is defined. `description` is what a start-up error quotes as allowed; the
- * README's configuration table is checked against this schema by a test.
+ * configuration is defined. `description` is what a start-up error quotes as allowed; `doc`
+ * is the row of the settings table (`npm run settings`), which the README's is checked against.
  */
 export const configSchema = {
   type: 'object',
   properties: {
-    HOST: { type: 'string', minLength: 1, default: '127.0.0.1', description: 'an interface address or host name' },
-    PORT: { type: 'integer', minimum: 0, maximum: 65535, default: 5000, description: 'an integer from 0 to 65535' },
+    HOST: {
+      doc: 'interface to listen on; the image sets `0.0.0.0`',
+      type: 'string',
+      minLength: 1,
+      default: '127.0.0.1',
+      description: 'an interface address or host name',
+    },
+    PORT: {
+      doc: 'an integer from 0 to 65535',
+      type: 'integer',
+      minimum: 0,
+      maximum: 65535,
+      default: 5000,
+      description: 'an integer from 0 to 65535',
+    },
     LOG_LEVEL: {
+      doc: '`fatal`, `error`, `warn`, `info`, `debug`, `trace` or `silent`',
       type: 'string',
       enum: ['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent'],
       default: 'info',
       description: 'one of fatal, error, warn, info, debug, trace, silent',
     },
-    ACCESS_LOG: { type: 'string', enum: ['on', 'off'], default: 'on', description: 'on or off' },
+    ACCESS_LOG: {
+      doc: '`on` or `off`: one log line per request',
+      type: 'string',
+      enum: ['on', 'off'],
+      default: 'on',
+      description: 'on or off',
+    },
     CORS_ORIGINS: {
+      doc: '`*`, or comma-separated origins such as `https://a.example,http://b.example:8080`',
       type: 'string',
       pattern: '^(\\*|https?://[^,\\s/]+(,https?://[^,\\s/]+)*)$',
       default: '*',
       description: '* or a comma-separated list of origins such as https://a.example,http://b.example:8080',
     },
     MODULES: {
+      doc: 'comma-separated `package[@range][=/prefix]`; empty mounts none (see [docs/modules.md](docs/modules.md))',
       type: 'string',
       pattern:
         // The prefix's own rules are isPrefix's (module-contract), checked when the list is parsed.
@@ -35,25 +57,37 @@ export const configSchema = {
       default: '@simple-rest/blueprint=/blueprint',
       description: 'a comma-separated list of package[@version-range][=/prefix], or empty for none',
     },
+    BODY_LIMIT_BYTES: {
+      doc: 'bytes, from 1 to 1073741824: the largest request body a route takes (a route may set less); a larger one gets 413',
+      type: 'integer',
+      minimum: 1,
+      maximum: 1073741824,
+      default: 1048576,
+      description: 'an integer of bytes from 1 to 1073741824',
+    },
     SHUTDOWN_DELAY_MS: {
+      doc: 'milliseconds, 0 or more: after SIGTERM, how long to keep serving with `/readyz` at 503 before closing',
       type: 'integer',
       minimum: 0,
       default: 0,
       description: 'an integer of milliseconds, 0 or more',
     },
     SHUTDOWN_TIMEOUT_MS: {
+      doc: 'milliseconds, 1 or more: after SIGTERM, how long shutdown may take before the process exits 1',
       type: 'integer',
       minimum: 1,
       default: 10000,
       description: 'an integer of milliseconds, 1 or more',
     },
     MAX_EVENT_LOOP_DELAY_MS: {
+      doc: 'milliseconds, 0 or more: mean event-loop delay past which greetings answer 503; `0` turns load shedding off',
       type: 'integer',
       minimum: 0,
       default: 1000,
       description: 'an integer of milliseconds, 0 or more (0 turns load shedding off)',
     },
     WEB_CONCURRENCY: {
+      doc: 'worker processes: a number from 1 to 999, or `auto` for the CPUs the container may use (its cgroup CPU quota)',
       type: 'string',
       pattern: '^(auto|[1-9][0-9]{0,2})$',
       default: '1',
@@ -62,31 +96,52 @@ export const configSchema = {
     // Tracing, by OpenTelemetry's own variables, read as its specification defines them
     // (https://opentelemetry.io/docs/specs/otel/configuration/sdk-environment-variables/).
     // Unset, no tracer is loaded: tracingSettings says when one is.
-    OTEL_SDK_DISABLED: { type: 'string', enum: ['true', 'false'], default: 'false', description: 'true or false' },
-    OTEL_TRACES_EXPORTER: { type: 'string', enum: ['otlp', 'none'], description: 'otlp or none' },
+    OTEL_SDK_DISABLED: {
+      doc: '`true` turns tracing off whatever else is set; `false` leaves it to the variables below (see [docs/operations.md](docs/operations.md#tracing))',
+      type: 'string',
+      enum: ['true', 'false'],
+      default: 'false',
+      description: 'true or false',
+    },
+    OTEL_TRACES_EXPORTER: {
+      doc: '`otlp` turns tracing on (to `http://localhost:4318` unless an endpoint is set); `none` turns it off',
+      type: 'string',
+      enum: ['otlp', 'none'],
+      description: 'otlp or none',
+    },
     OTEL_EXPORTER_OTLP_ENDPOINT: {
+      doc: 'an http(s) URL such as `http://collector:4318`: tracing on, spans POSTed to its `/v1/traces`',
       type: 'string',
       pattern: HTTP_URL,
       description: 'an http(s) URL such as http://collector:4318',
     },
     OTEL_EXPORTER_OTLP_TRACES_ENDPOINT: {
+      doc: 'an http(s) URL: tracing on, spans POSTed to exactly this URL',
       type: 'string',
       pattern: HTTP_URL,
       description: 'an http(s) URL such as http://collector:4318/v1/traces',
     },
     OTEL_EXPORTER_OTLP_PROTOCOL: {
+      doc: "`http/json`, the one protocol sent (a collector's OTLP/HTTP port takes it)",
       type: 'string',
       enum: ['http/json'],
       default: 'http/json',
       description: 'http/json (OTLP over HTTP with JSON bodies)',
     },
-    OTEL_SERVICE_NAME: { type: 'string', minLength: 1, description: 'a service name' },
+    OTEL_SERVICE_NAME: {
+      doc: "the traces' `service.name`; the package's name, `@simple-rest/service`, when unset",
+      type: 'string',
+      minLength: 1,
+      description: 'a service name',
+    },
     OTEL_RESOURCE_ATTRIBUTES: {
+      doc: "comma-separated `key=value` pairs, values percent-encoded, put on every span's resource",
       type: 'string',
       pattern: '^\\s*[^=,\\s]+\\s*=[^,]*(,\\s*[^=,\\s]+\\s*=[^,]*)*$',
       description: 'comma-separated key=value pairs, values percent-encoded',
     },
     OTEL_TRACES_SAMPLER: {
+      doc: '`always_on`, `always_off`, `traceidratio`, `parentbased_always_on`, `parentbased_always_off` or `parentbased_traceidratio`',
       type: 'string',
       enum: [
         'always_on',
@@ -101,6 +156,7 @@ export const configSchema = {
         'one of always_on, always_off, traceidratio, parentbased_always_on, parentbased_always_off, parentbased_traceidratio',
     },
     OTEL_TRACES_SAMPLER_ARG: {
+      doc: 'the ratio from 0 to 1 of the `traceidratio` samplers; 1 when unset',
       type: 'number',
       minimum: 0,
       maximum: 1,
@@ -153,6 +209,8 @@ export interface Settings {
   /** `*`, or the origins that CORS allows. */
   readonly corsOrigins: '*' | readonly string[];
   readonly modules: readonly ModuleSpec[];
+  /** The largest request body any route takes; a route may set a lower limit. */
+  readonly bodyLimitBytes: number;
   readonly shutdownDelayMs: number;
   readonly shutdownTimeoutMs: number;
   readonly maxEventLoopDelayMs: number;
@@ -174,15 +232,7 @@ export function invalidConfiguration(detail: string): ConfigError {
 
 /** Reads and validates every setting once; throws a ConfigError naming each bad variable. */
 export function loadConfig(env: NodeJS.ProcessEnv): Settings {
-  const keys = Object.keys(configSchema.properties) as ConfigKey[];
-  const data = Object.fromEntries(keys.filter((key) => env[key] !== undefined).map((key) => [key, env[key]]));
-  let config: Config;
-  try {
-    // env: false: read only what was passed, so DEFAULT_SETTINGS and tests do not see process.env.
-    config = envSchema<Config>({ schema: configSchema, data, env: false, dotenv: false });
-  } catch (error) {
-    throw invalidConfiguration(describeInvalid(error, data));
-  }
+  const config = validateEnvironment<Config>(configSchema, env);
   return {
     host: config.HOST,
     port: config.PORT,
@@ -190,12 +240,48 @@ export function loadConfig(env: NodeJS.ProcessEnv): Settings {
     accessLog: config.ACCESS_LOG === 'on',
     corsOrigins: config.CORS_ORIGINS === '*' ? '*' : config.CORS_ORIGINS.split(','),
     modules: parseModuleList(config.MODULES),
+    bodyLimitBytes: config.BODY_LIMIT_BYTES,
     shutdownDelayMs: config.SHUTDOWN_DELAY_MS,
     shutdownTimeoutMs: config.SHUTDOWN_TIMEOUT_MS,
     maxEventLoopDelayMs: config.MAX_EVENT_LOOP_DELAY_MS,
     webConcurrency: config.WEB_CONCURRENCY,
     ...tracingSettings(config),
   };
+}
+
+/** A JSON Schema of environment variables: each one's `description` says what it allows. */
+export interface EnvironmentSchema {
+  readonly type: 'object';
+  readonly properties: Readonly<
+    Record<string, { readonly description: string; readonly doc?: string; readonly secret?: boolean }>
+  >;
+  readonly required?: readonly string[];
+}
+
+/**
+ * Validates the variables `schema` names, and only those, taken from `env` (not process.env),
+ * with defaults applied and numbers and booleans parsed. The one way every setting, the
+ * service's and the modules', is read, so all fail with the same line.
+ */
+export function validateEnvironment<Values>(schema: EnvironmentSchema, env: NodeJS.ProcessEnv): Values {
+  const ajvSchema = { ...schema, properties: withoutOwnKeywords(schema.properties) };
+  const data = Object.fromEntries(
+    Object.keys(schema.properties)
+      .filter((key) => env[key] !== undefined)
+      .map((key) => [key, env[key]]),
+  );
+  try {
+    return envSchema<Values>({ schema: ajvSchema, data, env: false, dotenv: false });
+  } catch (error) {
+    throw invalidConfiguration(describeInvalid(error, data, schema));
+  }
+}
+
+/** `doc` and `secret` are ours, not JSON Schema's: Ajv's strict mode would refuse them. */
+function withoutOwnKeywords(properties: EnvironmentSchema['properties']) {
+  return Object.fromEntries(
+    Object.entries(properties).map(([key, { doc: _, secret: __, ...property }]) => [key, property]),
+  );
 }
 
 // The specification's default for OTLP/HTTP, when export is asked for with no endpoint.
@@ -268,13 +354,29 @@ export function parseModuleList(list: string): ModuleSpec[] {
     });
 }
 
-function describeInvalid(error: unknown, data: Record<string, unknown>): string {
-  const failures = (error as { errors?: { instancePath: string }[] }).errors ?? [];
-  const names = [...new Set(failures.map((failure) => failure.instancePath.slice(1) as ConfigKey))];
+interface AjvFailure {
+  readonly instancePath: string;
+  readonly keyword: string;
+  readonly params: { readonly missingProperty?: string };
+}
+
+/** Each bad variable once: its value (never a secret's) and what is allowed. */
+function describeInvalid(error: unknown, data: Record<string, unknown>, schema: EnvironmentSchema): string {
+  const failures = (error as { errors?: AjvFailure[] }).errors ?? [];
+  const names = [
+    ...new Set(
+      failures.map((failure) =>
+        failure.keyword === 'required' ? (failure.params.missingProperty ?? '') : failure.instancePath.slice(1),
+      ),
+    ),
+  ];
   return names
-    .map(
-      (name) =>
-        `${name}=${JSON.stringify(data[name])} is not allowed: expected ${configSchema.properties[name].description}`,
-    )
+    .map((name) => {
+      const property = schema.properties[name];
+      const allowed = `expected ${property?.description ?? 'a valid value'}`;
+      if (data[name] === undefined) return `${name} is required: ${allowed}`;
+      const value = property?.secret ? '(secret, not shown)' : JSON.stringify(data[name]);
+      return `${name}=${value} is not allowed: ${allowed}`;
+    })
     .join('; ');
 }

@@ -5,6 +5,7 @@ import pino, { type Logger } from 'pino';
 import { ConfigError, loadConfig, type Settings } from './config.js';
 import { workerCount } from './cpus.js';
 import { serviceInfo } from './info.js';
+import { withModuleSettings } from './module-settings.js';
 import { loadModules, type MountedModule } from './modules.js';
 import { runPrimary, SHUTDOWN_MESSAGE } from './primary.js';
 import { buildApp } from './rest/app.js';
@@ -18,7 +19,7 @@ import type { Tracing } from './tracing.js';
  */
 async function main(): Promise<void> {
   const settings = loadConfig(process.env);
-  const modules = await loadModules(settings.modules);
+  const modules = withModuleSettings(await loadModules(settings.modules), process.env);
   // Asynchronous writes keep logging off the request path; pino flushes them on exit.
   const logger = pino({ level: settings.logLevel }, pino.destination({ sync: false }));
   const workers = cluster.isPrimary ? workerCount(settings.webConcurrency) : 1;
@@ -64,6 +65,7 @@ async function serve(settings: Settings, modules: MountedModule[], logger: Logge
     corsOrigins: settings.corsOrigins,
     accessLog: settings.accessLog,
     maxEventLoopDelayMs: settings.maxEventLoopDelayMs,
+    bodyLimitBytes: settings.bodyLimitBytes,
     ...(tracing && { instrumentation: tracing.plugin }),
   });
   await app.listen({ host: settings.host, port: settings.port });

@@ -1,4 +1,6 @@
+import type { ModuleInstance, RestModule } from '@simple-rest/module-contract';
 import type { FastifyBaseLogger } from 'fastify';
+import { readModuleSettings } from './module-settings.js';
 import type { MountedModule } from './modules.js';
 
 /** How long a module's ready() and close() may take before the host gives up on them. */
@@ -16,12 +18,45 @@ export interface UnreadyModule {
   readonly reason: string;
 }
 
-/** Each module mounted once or more, with the prefixes it is mounted at. */
-function distinct(modules: readonly MountedModule[]) {
-  const prefixes = new Map<MountedModule['module'], string[]>();
-  for (const { module, prefix } of modules) prefixes.set(module, [...(prefixes.get(module) ?? []), prefix]);
-  return [...prefixes];
+/** A module as one app holds it: its instance (routes, ready, close) and where it is mounted. */
+export interface LiveModule {
+  readonly module: RestModule;
+  readonly prefixes: readonly string[];
+  readonly instance: ModuleInstance;
 }
+
+/**
+ * Makes each module's instance for one app, once however many prefixes it is mounted at: a
+ * module with create() gets a fresh one from its settings and a logger marked with its name;
+ * one without shares its routes, ready() and close() with every app.
+ */
+export async function createInstances(
+  modules: readonly MountedModule[],
+  log: FastifyBaseLogger,
+): Promise<LiveModule[]> {
+  const byModule = new Map<RestModule, { prefixes: string[]; mounted: MountedModule }>();
+  for (const mounted of modules) {
+    const entry = byModule.get(mounted.module) ?? { prefixes: [], mounted };
+    entry.prefixes.push(mounted.prefix);
+    byModule.set(mounted.module, entry);
+  }
+  const live: LiveModule[] = [];
+  for (const [module, { prefixes, mounted }] of byModule) {
+    const settings = mounted.settings ?? readModuleSettings(module, {});
+    const instance: ModuleInstance = module.create
+      ? await module.create({ settings, log: log.child({ module: module.name }) })
+      : {
+          routes: module.routes ?? noRoutes,
+          ...(module.ready && { ready: module.ready }),
+          ...(module.close && { close: module.close }),
+        };
+    live.push({ module, prefixes, instance });
+  }
+  return live;
+}
+
+// isRestModule guarantees routes when there is no create(); this only satisfies the type.
+const noRoutes = async () => undefined;
 
 /** Runs a module's hook for at most `ms`: undefined when it succeeds, else why it did not. */
 async function settle(hook: () => Promise<void> | void, ms: number): Promise<string | undefined> {
@@ -44,12 +79,12 @@ async function settle(hook: () => Promise<void> | void, ms: number): Promise<str
 
 /** The modules whose ready() throws or hangs, each logged as a warning. */
 export async function findUnreadyModules(
-  modules: readonly MountedModule[],
+  modules: readonly LiveModule[],
   log: FastifyBaseLogger,
   timeoutMs: number,
 ): Promise<UnreadyModule[]> {
-  const checks = distinct(modules).map(async ([module, prefixes]) => {
-    const reason = module.ready && (await settle(module.ready, timeoutMs));
+  const checks = modules.map(async ({ module, prefixes, instance }) => {
+    const reason = instance.ready && (await settle(instance.ready, timeoutMs));
     if (reason === undefined) return [];
     log.warn({ module: module.name, prefixes, reason }, 'module not ready');
     return [{ name: module.name, reason }];
@@ -57,15 +92,15 @@ export async function findUnreadyModules(
   return (await Promise.all(checks)).flat();
 }
 
-/** Calls every module's close() once, in parallel; one that throws or hangs is logged, not waited for past the limit. */
+/** Calls every instance's close() once, in parallel; one that throws or hangs is logged, not waited for past the limit. */
 export async function closeModules(
-  modules: readonly MountedModule[],
+  modules: readonly LiveModule[],
   log: FastifyBaseLogger,
   timeoutMs: number,
 ): Promise<void> {
-  const closing = distinct(modules).map(async ([module, prefixes]) => {
-    if (!module.close) return;
-    const reason = await settle(module.close, timeoutMs);
+  const closing = modules.map(async ({ module, prefixes, instance }) => {
+    if (!instance.close) return;
+    const reason = await settle(instance.close, timeoutMs);
     if (reason === undefined) log.info({ module: module.name, prefixes }, 'module closed');
     else log.error({ module: module.name, prefixes, reason }, 'module did not close');
   });

@@ -4,12 +4,15 @@ import { fileURLToPath } from 'node:url';
 import { CONTRACT_VERSION, isRestModule, type Prefix, type RestModule } from '@simple-rest/module-contract';
 import semver from 'semver';
 import { invalidConfiguration, type ModuleSpec } from './config.js';
+import type { ModuleSettings } from './module-settings.js';
 
 export interface MountedModule {
   readonly module: RestModule;
   readonly prefix: Prefix;
   /** The name MODULES gave, an npm alias perhaps (`greet-v1`); the module's own name when absent. */
   readonly packageName?: string;
+  /** Its settings, read from the environment (withModuleSettings); their defaults when absent. */
+  readonly settings?: ModuleSettings;
 }
 
 /** The package.json fields the host checks before mounting. */

@@ -2,6 +2,7 @@ import assert from 'node:assert/strict';
 import { readFileSync } from 'node:fs';
 import { test } from 'node:test';
 import { ConfigError, configSchema, DEFAULT_SETTINGS, loadConfig } from '../src/config.js';
+import { settingsTable } from '../src/settings-table.js';
 
 test('with nothing set, every setting takes its default', () => {
   assert.deepEqual(loadConfig({}), {
@@ -11,6 +12,7 @@ test('with nothing set, every setting takes its default', () => {
     accessLog: true,
     corsOrigins: '*',
     modules: [{ packageName: '@simple-rest/blueprint', prefix: '/blueprint' }],
+    bodyLimitBytes: 1048576,
     shutdownDelayMs: 0,
     shutdownTimeoutMs: 10000,
     maxEventLoopDelayMs: 1000,
@@ -150,12 +152,16 @@ test('several bad settings are all named on the one line', () => {
   });
 });
 
-test("the README's configuration table names every setting, its default and what it allows", () => {
+test("the README's configuration table is the settings table the service prints (npm run settings)", () => {
   const readme = readFileSync(new URL('../../../README.md', import.meta.url), 'utf8');
-  const table = readme.split('<!-- config-table:start -->')[1]?.split('<!-- config-table:end -->')[0] ?? '';
-  const rows = table
+  const table = readme.split('<!-- config-table:start -->\n')[1]?.split('<!-- config-table:end -->')[0] ?? '';
+  assert.equal(table, `${settingsTable([])}\n`);
+});
+
+test('the settings table names every setting with its default, and each bound and value it allows', () => {
+  const rows = settingsTable([])
     .split('\n')
-    .filter((line) => /^\|\s*`[A-Z_]+`\s*\|/.test(line))
+    .slice(2)
     .map((line) => line.split('|').map((cell) => cell.trim()));
   assert.deepEqual(
     rows.map(([, name, byDefault]) => [name, byDefault]),
@@ -164,7 +170,6 @@ test("the README's configuration table names every setting, its default and what
       'default' in property ? `\`${property.default}\`` : '(unset)',
     ]),
   );
-  // What a setting allows: each value of an enum, and each bound of an integer, stands in its row.
   for (const [, name = '', , allowed = ''] of rows) {
     const property: Readonly<Record<string, unknown>> =
       configSchema.properties[name.replaceAll('`', '') as keyof typeof configSchema.properties];

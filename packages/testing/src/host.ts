@@ -1,21 +1,29 @@
 import { isRestModule, type Prefix, type RestModule } from '@simple-rest/module-contract';
-import { type AppOptions, buildApp } from '@simple-rest/service';
+import { type AppOptions, buildApp, readModuleSettings } from '@simple-rest/service';
 import type { FastifyInstance } from 'fastify';
 
 export interface MountOptions extends Omit<AppOptions, 'modules'> {
   /** Where to mount the module; its defaultPrefix when omitted. */
   readonly prefix?: Prefix;
+  /** The environment its settings are read from, as the service reads process.env; none set when omitted. */
+  readonly settings?: Readonly<Record<string, string>>;
 }
 
 /**
  * The real host with only this module mounted, not listening: what a module's route tests
- * inject() into, so they see exactly what the service will serve. Load shedding is off unless
- * asked for: inject() keeps the event loop busy, which would read as overload at random.
+ * inject() into, so they see exactly what the service will serve. Each call makes a new
+ * instance of a module with create(). Settings are validated as at start-up: a bad one throws
+ * the service's one-line error. Load shedding is off unless asked for: inject() keeps the event
+ * loop busy, which would read as overload at random.
  */
 export async function mountModule(module: RestModule, options: MountOptions = {}): Promise<FastifyInstance> {
   if (!isRestModule(module)) throw new TypeError('mountModule takes a RestModule (see defineModule)');
-  const { prefix = module.defaultPrefix, ...appOptions } = options;
-  const app = await buildApp({ maxEventLoopDelayMs: 0, ...appOptions, modules: [{ module, prefix }] });
+  const { prefix = module.defaultPrefix, settings = {}, ...appOptions } = options;
+  const app = await buildApp({
+    maxEventLoopDelayMs: 0,
+    ...appOptions,
+    modules: [{ module, prefix, settings: readModuleSettings(module, settings) }],
+  });
   await app.ready();
   return app;
 }

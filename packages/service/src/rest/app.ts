@@ -5,23 +5,26 @@ import Fastify, {
   type FastifyServerOptions,
 } from 'fastify';
 import { DEFAULT_SETTINGS, type Settings } from '../config.js';
-import { closeModules, LIFECYCLE_TIMEOUTS, type LifecycleTimeouts } from '../module-lifecycle.js';
+import { closeModules, createInstances, LIFECYCLE_TIMEOUTS, type LifecycleTimeouts } from '../module-lifecycle.js';
 import { checkNoShadowing, type MountedModule } from '../modules.js';
 import { AccessLog } from './plugins/access-log.js';
 import { negotiateRepresentation } from './plugins/content-negotiation.js';
 import { corsHeaders, corsPreflight } from './plugins/cors.js';
-import { answerError, answerNotFound, errorsPlugin } from './plugins/errors.js';
+import { answerError, answerUnrouted, errorsPlugin } from './plugins/errors.js';
 import { loadSheddingPlugin } from './plugins/load-shedding.js';
 import { metricsPlugin } from './plugins/metrics.js';
 import { documentRoutes, openapiPlugin } from './plugins/openapi.js';
 import { closeWhenDraining, readinessPlugin } from './plugins/readiness.js';
+import { requestBodiesPlugin } from './plugins/request-bodies.js';
 import { echoRequestId, requestIdOf } from './plugins/request-id.js';
+import { routeTablePlugin } from './plugins/route-table.js';
 import { SECURITY_HEADERS } from './plugins/security-headers.js';
 import { childLoggerWithTraceId } from './plugins/trace-context.js';
-import { redirectToSlashed, trailingSlashPlugin } from './plugins/trailing-slash.js';
+import { trailingSlashPlugin } from './plugins/trailing-slash.js';
 import { fixedHeaders, onRequestSteps, onSendSteps, type RequestStep } from './request-steps.js';
 import { greetingRoutes } from './routes/greetings.js';
 import { operationsRoutes } from './routes/operations.js';
+import { schemaController } from './validation.js';
 
 /** Socket timeouts, in milliseconds; the defaults are SOCKET_TIMEOUTS. */
 export interface SocketTimeouts {
@@ -44,7 +47,8 @@ const SOCKET_TIMEOUTS: SocketTimeouts = {
   checkIntervalMs: 1_000,
 };
 
-export interface AppOptions extends Partial<Pick<Settings, 'corsOrigins' | 'accessLog' | 'maxEventLoopDelayMs'>> {
+export interface AppOptions
+  extends Partial<Pick<Settings, 'corsOrigins' | 'accessLog' | 'maxEventLoopDelayMs' | 'bodyLimitBytes'>> {
   /** The modules to mount, already loaded (see loadModules). */
   readonly modules: readonly MountedModule[];
   /** Where logs go; none by default (tests), pino on stdout from main. */
@@ -98,6 +102,7 @@ export async function buildApp(options: AppOptions): Promise<FastifyInstance> {
     corsOrigins = DEFAULT_SETTINGS.corsOrigins,
     accessLog = DEFAULT_SETTINGS.accessLog,
     maxEventLoopDelayMs = DEFAULT_SETTINGS.maxEventLoopDelayMs,
+    bodyLimitBytes = DEFAULT_SETTINGS.bodyLimitBytes,
     timeouts = SOCKET_TIMEOUTS,
     lifecycleTimeouts = LIFECYCLE_TIMEOUTS,
   } = options;
@@ -108,6 +113,8 @@ export async function buildApp(options: AppOptions): Promise<FastifyInstance> {
     childLoggerFactory: childLoggerWithTraceId,
     logController: new AccessLog(accessLog),
     frameworkErrors: answerFrameworkErrors(headerSteps),
+    schemaController,
+    bodyLimit: bodyLimitBytes,
     // Long enough that over-long names reach validation and get 400, not a bare 404.
     routerOptions: { maxParamLength: 1000 },
     http: { headersTimeout: timeouts.headersMs, connectionsCheckingInterval: timeouts.checkIntervalMs },
@@ -119,19 +126,22 @@ export async function buildApp(options: AppOptions): Promise<FastifyInstance> {
   // Cross-cutting behaviour first: its hooks then apply to every route registered after it.
   await app.register(readinessPlugin);
   await app.register(errorsPlugin);
+  await app.register(routeTablePlugin);
   await app.register(trailingSlashPlugin);
-  // No route matched: the slash-less form of a GET route redirects to it; anything else is a 404 problem.
-  app.setNotFoundHandler((request, reply) =>
-    app.hasSlashedRoute(request) ? redirectToSlashed(request, reply) : answerNotFound(request, reply),
-  );
+  await app.register(requestBodiesPlugin, { bodyLimitBytes });
+  // No route matched: 405, a 308 to the slashed path, or 404, from the route table.
+  app.setNotFoundHandler(answerUnrouted(app));
   // Every answer's headers, then on the way out Connection: close while draining and the
   // JSON representation: one synchronous hook each (request-steps.ts says why).
   app.addHook('onRequest', onRequestSteps(headerSteps));
   app.addHook('onSend', onSendSteps([closeWhenDraining(app.readiness), negotiateRepresentation]));
-  await app.register(corsPreflight, { origins: corsOrigins });
+  await app.register(corsPreflight, { origins: corsOrigins, routeTable: app.routeTable });
   // OpenAPI and metrics before every route: they see only routes added after them.
   await app.register(openapiPlugin, { modules });
   await app.register(metricsPlugin);
+
+  // Each module's routes, readiness and clean-up for this app (a module with create() gets its own).
+  const instances = await createInstances(modules, app.log);
 
   // The operations routes, in one scope whose paths no module may shadow.
   const operationsPaths: string[] = [];
@@ -140,7 +150,11 @@ export async function buildApp(options: AppOptions): Promise<FastifyInstance> {
       operationsPaths.push(route.url);
     });
     operations.addHook('onRoute', documentRoutes('operations', 'operations', { api: false }));
-    await operations.register(operationsRoutes, { modules, moduleReadyTimeoutMs: lifecycleTimeouts.readyMs });
+    await operations.register(operationsRoutes, {
+      modules,
+      instances,
+      moduleReadyTimeoutMs: lifecycleTimeouts.readyMs,
+    });
   });
   checkNoShadowing(modules, operationsPaths);
   app.decorate('operationsPaths', Object.freeze(operationsPaths));
@@ -153,8 +167,19 @@ export async function buildApp(options: AppOptions): Promise<FastifyInstance> {
       await greetings.register(greetingRoutes);
     });
     for (const [index, { module, prefix, packageName = module.name }] of modules.entries()) {
+      const { instance } = instances.find((live) => live.module === module) ?? {};
       await api.register(
         async (scope) => {
+          // Every log line of a request the module serves says which module served it.
+          scope.setChildLoggerFactory(function moduleChildLogger(logger, bindings, logOptions, rawRequest) {
+            return childLoggerWithTraceId.call(
+              this,
+              logger,
+              { ...bindings, module: module.name },
+              logOptions,
+              rawRequest,
+            );
+          });
           scope.addHook(
             'onRoute',
             documentRoutes(module.openapi.tag, namespaceOf(packageName, index, modules), { api: true }),
@@ -163,7 +188,7 @@ export async function buildApp(options: AppOptions): Promise<FastifyInstance> {
           scope.addHook('onRoute', (route) => {
             route.config = { ...route.config, servedBy: { name: module.name, version: module.version } };
           });
-          await scope.register(module.routes);
+          if (instance) await scope.register(instance.routes);
         },
         { prefix },
       );
@@ -171,7 +196,7 @@ export async function buildApp(options: AppOptions): Promise<FastifyInstance> {
   });
   // onClose runs once the server has answered every request in flight.
   app.addHook('onClose', async () => {
-    await closeModules(modules, app.log, lifecycleTimeouts.closeMs);
+    await closeModules(instances, app.log, lifecycleTimeouts.closeMs);
   });
   return app;
 }

@@ -131,11 +131,19 @@ test('unknown paths get a 404 problem', async (t) => {
   }
 });
 
-test('methods the routes lack get a 404 problem, never a redirect', async (t) => {
+test('methods the routes lack get 405 with Allow, as Flask answers, slashed or not, never a redirect', async (t) => {
   const app = await buildTestApp(t);
   for (const method of ['POST', 'PUT', 'DELETE', 'PATCH'] as const) {
-    assertProblem(await app.inject({ method, url: '/Kalimaha/' }), 404);
-    assertProblem(await app.inject({ method, url: '/Kalimaha' }), 404);
+    for (const url of ['/Kalimaha/', '/Kalimaha', '/', '/blueprint/', '/blueprint', '/blueprint/Kalimaha/']) {
+      const res = await app.inject({ method, url });
+      assert.deepEqual(assertProblem(res, 405), {
+        type: 'about:blank',
+        title: 'Method Not Allowed',
+        status: 405,
+        detail: `${method} is not allowed here; allowed: GET, HEAD, OPTIONS`,
+      });
+      assert.equal(res.headers.allow, 'GET, HEAD, OPTIONS');
+    }
   }
 });
 

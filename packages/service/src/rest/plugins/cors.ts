@@ -1,6 +1,7 @@
 import cors from '@fastify/cors';
 import type { FastifyPluginAsync } from 'fastify';
 import type { RequestStep } from '../request-steps.js';
+import type { RouteTable } from './route-table.js';
 
 /** The tutorial opened CORS to every origin; operators may narrow it with CORS_ORIGINS. */
 export type CorsOrigins = '*' | readonly string[];
@@ -31,18 +32,32 @@ export function corsHeaders(origins: CorsOrigins): {
   return { fixed: { 'access-control-expose-headers': EXPOSED_HEADERS }, perRequest: [grantListedOrigin] };
 }
 
+/** Headers a browser may send on any cross-origin request to the service. */
+const ALWAYS_ALLOWED_HEADERS = ['Content-Type'];
+
 /**
  * Preflight requests, answered by @fastify/cors in a scope of their own: its hook then runs for
- * `OPTIONS *` only, and every other answer gets its CORS headers from corsHeaders.
+ * `OPTIONS *` only, and every other answer gets its CORS headers from corsHeaders. Each preflight
+ * allows the methods its path really has and the headers its routes declare, from the route table.
  */
-export const corsPreflight: FastifyPluginAsync<{ origins: CorsOrigins }> = async (app, { origins }) => {
+export const corsPreflight: FastifyPluginAsync<{ origins: CorsOrigins; routeTable: RouteTable }> = async (
+  app,
+  { origins, routeTable },
+) => {
+  const origin = origins === '*' ? '*' : [...origins];
   await app.register(cors, {
-    origin: origins === '*' ? '*' : [...origins],
-    methods: ['GET', 'HEAD'],
-    allowedHeaders: ['Content-Type'],
-    exposedHeaders: [EXPOSED_HEADERS],
-    // A bare OPTIONS (no Origin or Access-Control-Request-Method) gets the same 204, rather
-    // than a plain-text 400 outside our problem-JSON errors (found by the property tests).
-    strictPreflight: false,
+    delegator: (request, callback) => {
+      const [path = ''] = request.url.split('?', 1);
+      const entry = routeTable.at(path);
+      callback(null, {
+        origin,
+        methods: entry ? [...entry.methods].sort() : [],
+        allowedHeaders: [...ALWAYS_ALLOWED_HEADERS, ...(entry?.headers ?? [])],
+        exposedHeaders: [EXPOSED_HEADERS],
+        // A bare OPTIONS (no Origin or Access-Control-Request-Method) gets the same 204, rather
+        // than a plain-text 400 outside our problem-JSON errors (found by the property tests).
+        strictPreflight: false,
+      });
+    },
   });
 };

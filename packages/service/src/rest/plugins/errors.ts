@@ -1,10 +1,13 @@
-import type { FastifyError, FastifyReply, FastifyRequest } from 'fastify';
+import type { FastifyError, FastifyInstance, FastifyReply, FastifyRequest } from 'fastify';
 import fp from 'fastify-plugin';
 import { sendProblem } from '../problem.js';
+import { allowHeader } from './route-table.js';
+import { redirectToSlashed } from './trailing-slash.js';
 
 /**
- * Every error becomes problem JSON. A 4xx tells the client what was wrong with its
- * request; a 5xx says only its status, and the details go to the log.
+ * Every error becomes problem JSON. A 4xx tells the client what was wrong with its request,
+ * logged as one line (it is the client's mistake, not the service's: no stack); a 5xx says only
+ * its status, and the details, stack included, go to the log at error.
  */
 export const errorsPlugin = fp(async (app) => {
   app.setErrorHandler(answerError);
@@ -17,12 +20,38 @@ export function answerError(error: FastifyError, request: FastifyRequest, reply:
     request.log.error({ err: error, method: request.method, url: request.url }, 'request failed');
     return sendProblem(reply, status);
   }
-  request.log.info({ err: error, method: request.method, url: request.url }, 'request rejected');
+  request.log.info(
+    { method: request.method, url: request.url, status, code: error.code, reason: error.message },
+    'request rejected',
+  );
   return sendProblem(reply, status, error.message);
 }
 
-/** No route matches: a 404 problem. */
-export function answerNotFound(request: FastifyRequest, reply: FastifyReply): FastifyReply {
+/**
+ * No route matched this method and path, so Flask's rules decide: a path served with other
+ * methods answers 405 with `Allow`; the slash-less form of a route redirects with 308 (which
+ * keeps the method and body) when the slashed one takes the method, else 405 too; the rest is 404.
+ */
+export function answerUnrouted(app: FastifyInstance) {
+  return (request: FastifyRequest, reply: FastifyReply): FastifyReply | Promise<FastifyReply> => {
+    const [path = ''] = request.url.split('?', 1);
+    const here = app.routeTable.at(path);
+    // A route that takes the method sent us here itself (reply.callNotFound(), as a static file server does).
+    if (here?.methods.has(request.method)) return answerNotFound(request, reply);
+    if (here !== undefined) return answerMethodNotAllowed(request, reply, allowHeader(here));
+    const slashed = path.endsWith('/') ? undefined : app.routeTable.at(`${path}/`);
+    if (slashed?.methods.has(request.method)) return redirectToSlashed(request, reply);
+    if (slashed !== undefined) return answerMethodNotAllowed(request, reply, allowHeader(slashed));
+    return answerNotFound(request, reply);
+  };
+}
+
+function answerNotFound(request: FastifyRequest, reply: FastifyReply): FastifyReply {
   request.log.info({ method: request.method, url: request.url }, 'no route');
   return sendProblem(reply, 404, 'No route matches this method and path');
+}
+
+function answerMethodNotAllowed(request: FastifyRequest, reply: FastifyReply, allow: string): FastifyReply {
+  request.log.info({ method: request.method, url: request.url, allow }, 'method not allowed');
+  return sendProblem(reply.header('allow', allow), 405, `${request.method} is not allowed here; allowed: ${allow}`);
 }

@@ -6,10 +6,11 @@ import { collectDefaultMetrics, Histogram, type Registry, register } from 'prom-
 // (docs/benchmarks.md says why): dashboards built on them keep working.
 const DURATION_NAME = 'http_request_duration_seconds';
 const DURATION_HELP = 'request duration in seconds';
-// Like fastify-metrics, HEAD and OPTIONS answers are not measured.
+// Like fastify-metrics, HEAD and OPTIONS answers are not measured, nor TRACE and CONNECT.
 const UNMEASURED_METHODS = new Set(['HEAD', 'OPTIONS', 'TRACE', 'CONNECT']);
 
-type Observer = Histogram.Internal<'method' | 'route' | 'status_code'>;
+type Label = 'method' | 'route' | 'status_code' | 'module';
+type Observer = Histogram.Internal<Label>;
 
 /**
  * One route's observers, one per method and status, each bound to its labels once: the first
@@ -19,15 +20,16 @@ class RouteDurations {
   readonly #observers = new Map<string, Map<number, Observer>>();
 
   constructor(
-    readonly histogram: Histogram<'method' | 'route' | 'status_code'>,
+    readonly histogram: Histogram<Label>,
     readonly route: string,
   ) {}
 
-  observe(method: string, status: number, seconds: number): void {
+  /** `module` is the package that serves the route, empty for the service's own routes. */
+  observe(method: string, status: number, seconds: number, module: string): void {
     const byStatus = this.#observers.get(method) ?? new Map<number, Observer>();
     let observer = byStatus.get(status);
     if (observer === undefined) {
-      observer = this.histogram.labels({ method, route: this.route, status_code: status });
+      observer = this.histogram.labels({ method, route: this.route, status_code: status, module });
       byStatus.set(status, observer);
       this.#observers.set(method, byStatus);
     }
@@ -43,7 +45,8 @@ declare module 'fastify' {
 }
 
 /**
- * Per-route request count and latency histogram (labels: method, route template, status_code)
+ * Per-route request count and latency histogram (labels: method, route template, status_code,
+ * and the module serving it)
  * for every route registered after this plugin, plus prom-client's default process metrics.
  * The duration is Fastify's own (reply.elapsedTime), so no hook runs before the handler; each
  * route gets its own onResponse hook, bound to the route's observers, so nothing is looked up
@@ -57,15 +60,21 @@ export const metricsPlugin = fp(async (app) => {
   const histogram = new Histogram({
     name: DURATION_NAME,
     help: DURATION_HELP,
-    labelNames: ['method', 'route', 'status_code'] as const,
+    labelNames: ['method', 'route', 'status_code', 'module'] as const,
   });
   app.decorate('metricsRegistry', register);
   app.addHook('onRoute', (route) => {
     if ([route.method].flat().every((method) => UNMEASURED_METHODS.has(method))) return;
     const durations = new RouteDurations(histogram, route.url);
     const observe: onResponseHookHandler = (request, reply, done) => {
+      // The module's scope tags its routes after this hook has run: the tag is read per answer.
       if (!UNMEASURED_METHODS.has(request.method))
-        durations.observe(request.method, reply.statusCode, reply.elapsedTime / 1000);
+        durations.observe(
+          request.method,
+          reply.statusCode,
+          reply.elapsedTime / 1000,
+          request.routeOptions.config.servedBy?.name ?? '',
+        );
       done();
     };
     route.onResponse = [...[route.onResponse ?? []].flat(), observe];

@@ -1,39 +1,18 @@
 import type { FastifyReply, FastifyRequest } from 'fastify';
 import fp from 'fastify-plugin';
-import FindMyWay from 'find-my-way';
-
-const noop = () => undefined;
-
-declare module 'fastify' {
-  interface FastifyInstance {
-    /** True for a GET or HEAD of `/x` when `/x/` is a GET route: the request redirects there. */
-    hasSlashedRoute(request: FastifyRequest): boolean;
-  }
-}
 
 /**
- * Flask's canonical trailing slash: a GET route `/x/:name/` also answers `/x/:name` with
- * 308 to the slashed path, and a module mounted at `/x` answers `/x` with 308 to `/x/`.
- * It watches every route, the modules' included, so each module gets the behaviour
- * whatever its prefix. `/x` matches no route, so the 404 handler asks hasSlashedRoute.
+ * Flask's canonical trailing slash for a module's root: Fastify registers a route at a prefix's
+ * root as both `/x` and `/x/`, so this hook makes `/x` redirect with 308 to `/x/`, for every
+ * method. Every other slash-less path matches no route, and the not-found handler redirects it
+ * from the route table (answerUnrouted in errors.ts).
  */
 export const trailingSlashPlugin = fp(async (app) => {
-  const slashless = FindMyWay();
   app.addHook('onRoute', (route) => {
-    const methods = [route.method].flat();
-    if (!methods.includes('GET') && !methods.includes('HEAD')) return;
     if (route.prefix !== '' && route.routePath === '') {
-      // Fastify registers a prefixed root as both `/x` and `/x/` from these same options,
-      // so one hook serves both: it redirects `/x` and lets `/x/` through.
+      // One options object serves both routes: the hook redirects `/x` and lets `/x/` through.
       route.onRequest = [redirectIfSlashless, ...[route.onRequest ?? []].flat()];
-    } else if (route.url.length > 1 && route.url.endsWith('/') && methods.includes('GET')) {
-      slashless.on('GET', route.url.slice(0, -1), noop);
     }
-  });
-  app.decorate('hasSlashedRoute', (request: FastifyRequest) => {
-    const [path = ''] = request.url.split('?', 1);
-    const isRedirectable = request.method === 'GET' || request.method === 'HEAD';
-    return isRedirectable && !path.endsWith('/') && slashless.find('GET', path) !== null;
   });
 });
 

@@ -1,6 +1,6 @@
 import type { FastifyPluginAsync } from 'fastify';
 import { serviceInfo } from '../../info.js';
-import { findUnreadyModules } from '../../module-lifecycle.js';
+import { findUnreadyModules, type LiveModule } from '../../module-lifecycle.js';
 import type { MountedModule } from '../../modules.js';
 import { docsRoutes } from './docs.js';
 
@@ -33,8 +33,10 @@ const unreadySchema = {
  */
 export const operationsRoutes: FastifyPluginAsync<{
   modules: readonly MountedModule[];
+  /** The modules' instances in this app, whose ready() /readyz asks. */
+  instances: readonly LiveModule[];
   moduleReadyTimeoutMs: number;
-}> = async (app, { modules, moduleReadyTimeoutMs }) => {
+}> = async (app, { modules, instances, moduleReadyTimeoutMs }) => {
   app.get(
     '/healthz',
     {
@@ -60,7 +62,7 @@ export const operationsRoutes: FastifyPluginAsync<{
     },
     async (request, reply) => {
       if (app.readiness.draining) return reply.code(503).send({ status: 'draining' });
-      const unready = await findUnreadyModules(modules, request.log, moduleReadyTimeoutMs);
+      const unready = await findUnreadyModules(instances, request.log, moduleReadyTimeoutMs);
       return unready.length === 0
         ? { status: 'ready' }
         : reply.code(503).send({ status: 'not ready', modules: unready });

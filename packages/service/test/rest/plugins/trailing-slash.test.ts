@@ -1,19 +1,23 @@
-// The trailing-slash redirect alone, on a bare Fastify app whose 404 handler asks it, as app.ts does.
+// What a request no route matches gets (errors.ts answerUnrouted, with the route table and the
+// trailing-slash plugin), on a bare Fastify app as app.ts composes them: Flask's 308 and 405.
 import assert from 'node:assert/strict';
 import { type TestContext, test } from 'node:test';
 import Fastify from 'fastify';
-import { redirectToSlashed, trailingSlashPlugin } from '../../../src/rest/plugins/trailing-slash.js';
+import { answerUnrouted, errorsPlugin } from '../../../src/rest/plugins/errors.js';
+import { routeTablePlugin } from '../../../src/rest/plugins/route-table.js';
+import { trailingSlashPlugin } from '../../../src/rest/plugins/trailing-slash.js';
 
 async function bareApp(t: TestContext) {
   const app = Fastify();
+  await app.register(errorsPlugin);
+  await app.register(routeTablePlugin);
   await app.register(trailingSlashPlugin);
-  app.setNotFoundHandler((request, reply) =>
-    app.hasSlashedRoute(request) ? redirectToSlashed(request, reply) : reply.code(404).send('none'),
-  );
+  app.setNotFoundHandler(answerUnrouted(app));
   app.get('/:name/', async () => 'named');
+  app.put('/items/:id/', async (request) => request.body);
   await app.register(
     async (scope) => {
-      scope.get('/', async () => 'root');
+      scope.route({ method: ['GET', 'POST'], url: '/', handler: async () => 'root' });
     },
     { prefix: '/mod' },
   );
@@ -21,23 +25,39 @@ async function bareApp(t: TestContext) {
   return app;
 }
 
-test('GET and HEAD of a slash-less path redirect with 308 to the slashed route, query kept', async (t) => {
+test('the slash-less path of a route redirects with 308 for the methods the route has, query kept', async (t) => {
   const app = await bareApp(t);
   for (const method of ['GET', 'HEAD'] as const) {
     const res = await app.inject({ method, url: '/Kalimaha?x=1' });
     assert.equal(res.statusCode, 308, method);
     assert.equal(res.headers.location, '/Kalimaha/?x=1', method);
   }
-  const root = await app.inject({ url: '/mod?y=2' });
-  assert.equal(root.statusCode, 308);
-  assert.equal(root.headers.location, '/mod/?y=2');
-  assert.equal((await app.inject({ url: '/mod/' })).body, 'root');
+  const put = await app.inject({ method: 'PUT', url: '/items/7', payload: { a: 1 } });
+  assert.equal(put.statusCode, 308);
+  assert.equal(put.headers.location, '/items/7/');
+  for (const method of ['GET', 'POST'] as const) {
+    const root = await app.inject({ method, url: '/mod?y=2' });
+    assert.equal(root.statusCode, 308, method);
+    assert.equal(root.headers.location, '/mod/?y=2', method);
+    assert.equal((await app.inject({ method, url: '/mod/' })).body, 'root');
+  }
 });
 
-test('other methods, and paths no slashed route matches, are not redirected', async (t) => {
+test('a method a path lacks, slashed or not, is 405 with Allow; a path no route matches is 404', async (t) => {
   const app = await bareApp(t);
-  assert.equal((await app.inject({ method: 'POST', url: '/Kalimaha' })).statusCode, 404);
+  for (const url of ['/Kalimaha/', '/Kalimaha']) {
+    const res = await app.inject({ method: 'POST', url });
+    assert.equal(res.statusCode, 405, url);
+    assert.equal(res.headers.allow, 'GET, HEAD, OPTIONS', url);
+    assert.equal(res.json<{ detail: string }>().detail, 'POST is not allowed here; allowed: GET, HEAD, OPTIONS');
+  }
+  const items = await app.inject({ method: 'GET', url: '/items/7/' });
+  assert.equal(items.statusCode, 405);
+  assert.equal(items.headers.allow, 'OPTIONS, PUT');
+  const root = await app.inject({ method: 'DELETE', url: '/mod/' });
+  assert.equal(root.headers.allow, 'GET, HEAD, OPTIONS, POST');
   assert.equal((await app.inject({ url: '/a/b' })).statusCode, 404);
+  assert.equal((await app.inject({ method: 'PUT', url: '/a/b/' })).statusCode, 404);
 });
 
 test('the target is re-encoded and stays on this site', async (t) => {

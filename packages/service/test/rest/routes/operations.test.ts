@@ -59,15 +59,21 @@ test('GET /metrics counts requests by route, method and status, with latency and
   assert.match(String(res.headers['content-type']), /^text\/plain; version=0\.0\.4/);
   const metrics = res.body;
   assert.match(metrics, /^# TYPE http_request_duration_seconds histogram$/m);
-  assert.match(metrics, /^http_request_duration_seconds_count\{method="GET",route="\/:name\/",status_code="200"\} 1$/m);
-  assert.match(metrics, /^http_request_duration_seconds_count\{method="GET",route="\/:name\/",status_code="400"\} 1$/m);
   assert.match(
     metrics,
-    /^http_request_duration_seconds_count\{method="GET",route="\/blueprint",status_code="200"\} 1$/m,
+    /^http_request_duration_seconds_count\{method="GET",route="\/:name\/",status_code="200",module=""\} 1$/m,
   );
   assert.match(
     metrics,
-    /^http_request_duration_seconds_bucket\{le="0.005",method="GET",route="\/:name\/",status_code="200"\} \d+$/m,
+    /^http_request_duration_seconds_count\{method="GET",route="\/:name\/",status_code="400",module=""\} 1$/m,
+  );
+  assert.match(
+    metrics,
+    /^http_request_duration_seconds_count\{method="GET",route="\/blueprint",status_code="200",module="@simple-rest\/blueprint"\} 1$/m,
+  );
+  assert.match(
+    metrics,
+    /^http_request_duration_seconds_bucket\{le="0.005",method="GET",route="\/:name\/",status_code="200",module=""\} \d+$/m,
   );
   assert.match(metrics, /^process_resident_memory_bytes \d+$/m);
   assert.match(metrics, /^nodejs_eventloop_lag_seconds /m);

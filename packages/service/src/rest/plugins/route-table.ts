@@ -1,0 +1,62 @@
+import fp from 'fastify-plugin';
+import FindMyWay from 'find-my-way';
+
+/** What the service serves at one path: its methods, and the request headers its routes declare. */
+export interface PathEntry {
+  readonly methods: ReadonlySet<string>;
+  readonly headers: ReadonlySet<string>;
+}
+
+/** Every path the service serves, with its methods: what 405's Allow, the 308 and CORS preflights answer from. */
+export interface RouteTable {
+  /** The entry of the route pattern matching a request path (percent-encoded, no query), if any. */
+  at(path: string): PathEntry | undefined;
+}
+
+declare module 'fastify' {
+  interface FastifyInstance {
+    readonly routeTable: RouteTable;
+  }
+}
+
+/** Param names differ between methods of one path (`:id`, `:name`); the table keys on the shape. */
+const paramShape = (url: string) => url.replace(/:[A-Za-z0-9_]+(?=\/|$)/g, ':p');
+
+/**
+ * Records every route registered after it, its modules' included, by path. OPTIONS routes are
+ * left out: @fastify/cors answers `OPTIONS *`, which matches every path and would turn every
+ * 404 into a 405. A path's `Allow` lists OPTIONS anyway, since the preflight answers it.
+ */
+export const routeTablePlugin = fp(async (app) => {
+  const router = FindMyWay();
+  const entries = new Map<string, { methods: Set<string>; headers: Set<string> }>();
+  const entryAt = (url: string) => {
+    const key = paramShape(url);
+    let entry = entries.get(key);
+    if (entry === undefined) {
+      entry = { methods: new Set(), headers: new Set() };
+      entries.set(key, entry);
+      router.on('GET', url, () => undefined, entry);
+    }
+    return entry;
+  };
+  app.addHook('onRoute', (route) => {
+    const methods = [route.method].flat().filter((method) => method !== 'OPTIONS');
+    if (methods.length === 0) return;
+    const declared = (route.schema?.headers as { properties?: Record<string, unknown> } | undefined)?.properties;
+    // Fastify registers a route at a prefix's root as `/x` and `/x/` and calls this hook once.
+    const urls = route.prefix !== '' && route.routePath === '' ? [route.url, `${route.url}/`] : [route.url];
+    for (const entry of urls.map(entryAt)) {
+      for (const method of methods) entry.methods.add(method);
+      for (const header of Object.keys(declared ?? {})) entry.headers.add(header.toLowerCase());
+    }
+  });
+  app.decorate('routeTable', {
+    at: (path: string) => (router.find('GET', path)?.store as PathEntry | undefined) ?? undefined,
+  });
+});
+
+/** The `Allow` header of a path: its methods and OPTIONS, in a fixed order. */
+export function allowHeader(entry: PathEntry): string {
+  return [...new Set([...entry.methods, 'OPTIONS'])].sort().join(', ');
+}

@@ -1,0 +1,51 @@
+import type { RestModule } from '@simple-rest/module-contract';
+import type { FastifyPluginCallback, FastifySchema, RouteOptions } from 'fastify';
+import fp from 'fastify-plugin';
+
+/** One method of one route of a module, as the host registered it. */
+export interface ModuleRoute {
+  readonly method: string;
+  /** The route's path with the prefix, `:params` unfilled; a module's root is `/prefix/`. */
+  readonly path: string;
+  /** The schema as the host completed it: the module's, with the problem answers the host adds. */
+  readonly schema: FastifySchema;
+  /** The route's own body limit, if it lowers the service's. */
+  readonly bodyLimit: number | undefined;
+}
+
+/** How the host tags a module's routes (the service's app.ts). */
+interface ServedByConfig {
+  readonly servedBy?: { readonly name: string };
+}
+
+interface Recorded {
+  readonly methods: readonly string[];
+  readonly path: string;
+  /** The options object itself: the module's scope tags it (config.servedBy) after this hook. */
+  readonly route: RouteOptions;
+}
+
+/**
+ * Records every route the host registers, to be read once the app is ready: `routesOf(module)`
+ * then lists the module's (tagged by the host as served by it), one entry per method, HEAD
+ * included.
+ */
+export function routeRecorder(): { plugin: FastifyPluginCallback; routesOf(module: RestModule): ModuleRoute[] } {
+  const recorded: Recorded[] = [];
+  const plugin = fp((app, _options, done) => {
+    app.addHook('onRoute', (route) => {
+      // A route at the prefix's root is registered as `/prefix` and `/prefix/`, with one hook call.
+      const path =
+        route.prefix !== '' && (route as { routePath?: string }).routePath === '' ? `${route.url}/` : route.url;
+      recorded.push({ methods: [route.method].flat(), path, route });
+    });
+    done();
+  });
+  const routesOf = (module: RestModule) =>
+    recorded
+      .filter(({ route }) => (route.config as ServedByConfig | undefined)?.servedBy?.name === module.name)
+      .flatMap(({ methods, path, route }) =>
+        methods.map((method) => ({ method, path, schema: route.schema ?? {}, bodyLimit: route.bodyLimit })),
+      );
+  return { plugin, routesOf };
+}
