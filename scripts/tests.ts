@@ -16,7 +16,12 @@ export const SEPARATE_SUITES: Readonly<Record<string, string>> = {
 
 /** Every test file below the repository's test folders, relative to `root`, sorted. */
 function findTestFiles(root = '.'): string[] {
-  const folders = [...readdirSync(join(root, 'packages')).map((name) => `packages/${name}/test`), 'test'];
+  const folders = [
+    ...readdirSync(join(root, 'packages')).map((name) => `packages/${name}/test`),
+    // The scaffold's template is a module project of its own, tested here as it stands.
+    'packages/create-module/template/test',
+    'test',
+  ];
   return folders.flatMap((folder) => testFilesIn(root, folder)).sort();
 }
 

@@ -1,6 +1,6 @@
 #!/usr/bin/env node
 import { execFileSync } from 'node:child_process';
-import { existsSync, mkdirSync, readdirSync, writeFileSync } from 'node:fs';
+import { existsSync, mkdirSync, readdirSync, readFileSync, statSync, writeFileSync } from 'node:fs';
 import { dirname, join, resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { parseArgs } from 'node:util';
@@ -12,6 +12,9 @@ const USAGE = 'usage: create-module <dir> --name <package> [--prefix /path] [--l
 
 /** Our packages a module project installs for its tests; the rest come with them. */
 const OUR_PACKAGES = ['module-contract', 'testing', 'service', 'blueprint'] as const;
+
+/** The template: a module project of its own, linted, type-checked and tested in this repository. */
+const TEMPLATE = fileURLToPath(new URL('../template/', import.meta.url));
 
 class UsageError extends Error {}
 
@@ -42,7 +45,7 @@ function main(argv: readonly string[]): void {
   }
 
   const ourPackages = values.local ? packLocally(join(directory, 'vendor')) : publishedRanges();
-  writeProject(directory, projectFiles({ name, prefix: prefix as Prefix, ourPackages }));
+  writeProject(directory, projectFiles(readTemplate(), { name, prefix: prefix as Prefix, ourPackages }));
   initGit(directory);
   process.stdout.write(`Created ${name} in ${directory}. Next:\n  cd ${target}\n  npm install && npm test\n`);
 }
@@ -66,6 +69,14 @@ function packLocally(vendor: string): Record<string, string> {
     }),
   ) as { name: string; filename: string }[];
   return Object.fromEntries(packed.map(({ name, filename }) => [name, `file:vendor/${filename}`]));
+}
+
+/** Every file of the template by relative path, but what its own install, build and pack leave. */
+function readTemplate(): Record<string, string> {
+  const paths = readdirSync(TEMPLATE, { recursive: true, encoding: 'utf8' }).filter(
+    (path) => !/^(node_modules|dist)(\/|$)|\.tgz$/.test(path) && statSync(join(TEMPLATE, path)).isFile(),
+  );
+  return Object.fromEntries(paths.map((path) => [path, readFileSync(join(TEMPLATE, path), 'utf8')]));
 }
 
 function writeProject(directory: string, files: Record<string, string>): void {

@@ -25,7 +25,7 @@ export interface ConformanceOptions {
   /** The environment the module's settings are read from; none set (their defaults) when omitted. */
   readonly settings?: Readonly<Record<string, string>>;
   /** Seeds state on each fresh instance before it is checked, such as the items the examples name. */
-  readonly setup?: (app: FastifyInstance) => Promise<void> | void;
+  readonly setup?: (app: FastifyInstance, prefix: Prefix) => Promise<unknown> | unknown;
 }
 
 /** The service's body limit when the kit mounts a module (the host's default, 1 MiB). */
@@ -115,7 +115,7 @@ export function testModule(module: RestModule, options: ConformanceOptions = {})
         ...(options.settings && { settings: options.settings }),
       });
       t.after(() => app.close());
-      await options.setup?.(app);
+      await options.setup?.(app, prefix);
       const routes = recorder.routesOf(module);
       return { app, routes, checker: new ResponseChecker(app.getSchemas()) };
     }

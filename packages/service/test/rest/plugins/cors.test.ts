@@ -81,9 +81,9 @@ test('every answer, preflight or not, carries the CORS headers @fastify/cors its
       ]);
       const label = `${JSON.stringify(origins)} ${request.method} ${JSON.stringify(request.headers)}`;
       assert.equal(mine.statusCode, library.statusCode, label);
-      const { vary, ...ours } = corsHeaderNames(mine.headers);
-      const { vary: libraryVary, ...theirs } = corsHeaderNames(library.headers);
-      assert.deepEqual(ours, theirs, label);
+      const { vary, ...mineHeaders } = corsHeaderNames(mine.headers);
+      const { vary: libraryVary, ...libraryHeaders } = corsHeaderNames(library.headers);
+      assert.deepEqual(mineHeaders, libraryHeaders, label);
       // A preflight is answered per path (the delegator), for which @fastify/cors always says Vary: Origin.
       assert.equal(vary, request.method === 'OPTIONS' ? 'Origin' : libraryVary, label);
     }
