@@ -85,3 +85,49 @@ for (const [what, close, reason] of [
     assert.deepEqual(logged[0]?.prefixes, ['/a', '/b']);
   });
 }
+
+test('a module with create() gets a fresh instance per app, with its settings and a logger marked with its name', async (t) => {
+  const { logger, lines } = capturingLogger();
+  const opened: string[] = [];
+  let instances = 0;
+  const counter: RestModule = {
+    name: '@acme/counter',
+    version: '1.0.0',
+    defaultPrefix: '/count',
+    openapi: { tag: 'counter', description: 'Counts' },
+    settings: { COUNTER_START: { type: 'integer', default: 0, description: 'where counting starts' } },
+    create: ({ settings, log }) => {
+      let count = Number(settings.COUNTER_START);
+      instances += 1;
+      const id = `instance ${instances}`;
+      opened.push(id);
+      log.info({ id }, 'counter created');
+      return {
+        routes: async (app) => {
+          app.post('/', async () => ({ count: ++count }));
+        },
+        close: () => void opened.splice(opened.indexOf(id), 1),
+      };
+    },
+  };
+  const build = () =>
+    buildApp({ modules: [{ module: counter, prefix: '/count', settings: { COUNTER_START: 10 } }], logger });
+  const first = await build();
+  assert.deepEqual((await first.inject({ method: 'POST', url: '/count/' })).json(), { count: 11 });
+  assert.deepEqual((await first.inject({ method: 'POST', url: '/count/' })).json(), { count: 12 });
+  await first.close();
+  assert.deepEqual(opened, [], 'close() closes what that instance opened');
+  // Built again in the same process: a new instance, from the start.
+  const second = await build();
+  t.after(() => second.close());
+  assert.deepEqual((await second.inject({ method: 'POST', url: '/count/' })).json(), { count: 11 });
+  assert.deepEqual(opened, ['instance 2']);
+  const created = lines.filter((line) => line.msg === 'counter created');
+  assert.deepEqual(
+    created.map(({ module, id }) => ({ module, id })),
+    [
+      { module: '@acme/counter', id: 'instance 1' },
+      { module: '@acme/counter', id: 'instance 2' },
+    ],
+  );
+});

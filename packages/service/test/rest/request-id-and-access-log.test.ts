@@ -55,3 +55,48 @@ test('ACCESS_LOG=off writes no access line', async (t) => {
     [],
   );
 });
+
+test("every log line of a request a module serves names the module; the service's own do not", async (t) => {
+  const { logger, lines } = capturingLogger();
+  const app = await buildTestApp(t, { logger });
+  // A name too long: the rejection's line and the access line.
+  await app.inject({ url: `/blueprint/${'a'.repeat(101)}/`, headers: { 'x-request-id': 'mod-1' } });
+  await app.inject({ url: '/Kalimaha/', headers: { 'x-request-id': 'own-1' } });
+  const moduleLines = lines.filter((line) => line.reqId === 'mod-1');
+  assert.deepEqual(
+    moduleLines.map((line) => line.msg),
+    ['request rejected', 'request completed'],
+  );
+  for (const line of moduleLines) assert.equal(line.module, '@simple-rest/blueprint');
+  for (const line of lines.filter((line) => line.reqId === 'own-1')) assert.equal(line.module, undefined);
+});
+
+test('an expected 4xx is logged as one line without a stack; a 5xx keeps its stack at error', async (t) => {
+  const { logger, lines } = capturingLogger();
+  const app = await buildTestApp(t, { logger });
+  app.get('/boom', async () => {
+    throw new Error('a bug');
+  });
+  await app.inject({ url: `/${'a'.repeat(101)}/`, headers: { 'x-request-id': 'bad-1' } });
+  const rejected = lines.find((line) => line.reqId === 'bad-1' && line.msg === 'request rejected');
+  assert.deepEqual(
+    { ...rejected, time: 0, pid: 0, hostname: '' },
+    {
+      level: 30,
+      time: 0,
+      pid: 0,
+      hostname: '',
+      reqId: 'bad-1',
+      method: 'GET',
+      url: `/${'a'.repeat(101)}/`,
+      status: 400,
+      code: 'FST_ERR_VALIDATION',
+      reason: 'params/name must NOT have more than 100 characters',
+      msg: 'request rejected',
+    },
+  );
+  await app.inject({ url: '/boom', headers: { 'x-request-id': 'boom-1' } });
+  const failed = lines.find((line) => line.reqId === 'boom-1' && line.msg === 'request failed');
+  assert.equal(failed?.level, 50);
+  assert.match(String((failed?.err as { stack?: string }).stack), /^Error: a bug\n\s+at /);
+});

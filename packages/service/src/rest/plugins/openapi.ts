@@ -1,4 +1,5 @@
 import swagger from '@fastify/swagger';
+import { PROBLEM_SCHEMA_REF, problemResponse } from '@simple-rest/module-contract';
 import type { RouteOptions } from 'fastify';
 import fp from 'fastify-plugin';
 import { serviceInfo } from '../../info.js';
@@ -32,9 +33,9 @@ export const openapiPlugin = fp<{ modules: readonly MountedModule[] }>(async (ap
   });
 });
 
-/** RFC 9457 problem details, as every error answer carries them. */
+/** RFC 9457 problem details, as every error answer carries them; modules refer to it by PROBLEM_SCHEMA_REF. */
 const PROBLEM = {
-  $id: 'Problem',
+  $id: PROBLEM_SCHEMA_REF.replace(/#$/, ''),
   type: 'object',
   description: 'An RFC 9457 problem document',
   properties: {
@@ -46,17 +47,11 @@ const PROBLEM = {
   required: ['type', 'title', 'status'],
 } as const;
 
-const problemResponse = (description: string, headers?: Record<string, unknown>) => ({
-  description,
-  ...(headers && { headers }),
-  content: { 'application/problem+json': { schema: { $ref: 'Problem#' } } },
-});
-
 /**
  * An onRoute hook that documents every route of a scope under `tag`, with an operationId of
  * `namespace.` plus the method and the path relative to the scope's prefix (`blueprint.getByName`),
  * so ids do not change with the prefix, and with the problem answers the host may give:
- * 400 for a route with parameters, 503 with Retry-After on the API (load shedding), and any
+ * 400 for a route with parameters, a query or a body, 503 with Retry-After on the API (load shedding), and any
  * other 4xx as a problem document.
  */
 export function documentRoutes(tag: string, namespace: string, { api }: { api: boolean }) {
@@ -64,11 +59,14 @@ export function documentRoutes(tag: string, namespace: string, { api }: { api: b
     if (route.schema?.hide) return;
     const method = [route.method].flat()[0] ?? 'GET';
     const responses = { ...(route.schema?.response as Record<string, unknown> | undefined) };
-    if (route.schema?.params) responses[400] ??= problemResponse('The request is invalid: the detail says why');
+    const { params, querystring, body } = route.schema ?? {};
+    if (params || querystring || body)
+      responses[400] ??= problemResponse('The request is invalid: the detail says why');
     if (api) {
-      responses[503] ??= problemResponse('Overloaded: try again after Retry-After seconds', {
-        'Retry-After': { type: 'integer', description: 'Seconds to wait' },
-      });
+      responses[503] ??= {
+        ...problemResponse('Overloaded: try again after Retry-After seconds'),
+        headers: { 'Retry-After': { type: 'integer', description: 'Seconds to wait' } },
+      };
     }
     responses['4XX'] ??= problemResponse('The request was refused: the detail says why');
     route.schema = {
