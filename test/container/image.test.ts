@@ -33,8 +33,9 @@ function engineIsUp(): boolean {
 
 /** Creates a module with create-module (--local), builds and packs it into `directory`; returns the tarball's name there. */
 function packScaffoldedModule(directory: string): string {
-  const project = join(directory, 'weather-project');
-  execFileSync(process.execPath, ['packages/create-module/dist/cli.js', project, '--name', '@acme/weather', '--local']);
+  const project = join(directory, 'notes-project');
+  const cli = 'packages/create-module/dist/cli.js';
+  execFileSync(process.execPath, [cli, project, '--name', '@acme/notes', '--prefix', '/notes', '--local']);
   execFileSync('npm', ['install', '--no-audit', '--no-fund'], { cwd: project, stdio: 'ignore' });
   const [packed] = JSON.parse(
     execFileSync('npm', ['pack', '--json', '--pack-destination', directory], { cwd: project, encoding: 'utf8' }),
@@ -246,11 +247,11 @@ describe('the Docker image', {
     );
   });
 
-  test('the image extended with modules from outside (examples/extra-modules), a scaffolded one included, mounts them by name', async () => {
+  test('the image extended with modules from outside (examples/extra-modules), a scaffolded one that holds items included, mounts them by name', async () => {
     // Packed tarballs stand in for the registry: the lockfile, npm ci and the copy are the same.
     const context = mkdtempSync(join(tmpdir(), 'simple-rest-extra-'));
     try {
-      const weather = packScaffoldedModule(context);
+      const notes = packScaffoldedModule(context);
       const tarball = execFileSync(
         'npm',
         ['pack', '--pack-destination', context, 'test/container/fixtures/ping-module'],
@@ -262,7 +263,7 @@ describe('the Docker image', {
       const manifest = {
         name: 'extra-modules',
         private: true,
-        dependencies: { '@example/ping': `file:${tarball}`, '@acme/weather': `file:${weather}` },
+        dependencies: { '@example/ping': `file:${tarball}`, '@acme/notes': `file:${notes}` },
       };
       writeFileSync(join(context, 'package.json'), JSON.stringify(manifest));
       // Until our packages are published, npm must not look the modules' peers up in the registry.
@@ -283,7 +284,7 @@ describe('the Docker image', {
         '--build-arg',
         `BASE=${IMAGE}`,
         '--build-arg',
-        'MODULES=@simple-rest/blueprint=/blueprint,@example/ping,@acme/weather@^0.1=/weather',
+        'MODULES=@simple-rest/blueprint=/blueprint,@example/ping,@acme/notes@^0.1=/notes',
         '-t',
         EXTENDED_IMAGE,
         context,
@@ -305,12 +306,20 @@ describe('the Docker image', {
     assert.deepEqual(about.modules, [
       { name: '@simple-rest/blueprint', version: '0.1.0', prefix: '/blueprint' },
       { name: '@example/ping', version: '1.2.3', prefix: '/ping' },
-      { name: '@acme/weather', version: '0.1.0', prefix: '/weather' },
+      { name: '@acme/notes', version: '0.1.0', prefix: '/notes' },
     ]);
-    assert.equal(await (await fetch(`${url}/weather/Kalimaha/`)).text(), 'Hello Kalimaha!');
-    const slashless = await fetch(`${url}/weather/Kalimaha?x=1`, { redirect: 'manual' });
+    const put = (path: string) =>
+      fetch(`${url}/notes/items/${path}`, {
+        method: 'PUT',
+        body: '{"text":"Buy milk"}',
+        headers: { 'content-type': 'application/json' },
+        redirect: 'manual',
+      });
+    assert.equal((await put('milk/')).status, 201);
+    assert.deepEqual(await (await fetch(`${url}/notes/items/`)).json(), [{ id: 'milk', text: 'Buy milk' }]);
+    const slashless = await put('milk');
     assert.equal(slashless.status, 308);
-    assert.equal(slashless.headers.get('location'), '/weather/Kalimaha/?x=1');
+    assert.equal(slashless.headers.get('location'), '/notes/items/milk/');
   });
 
   test('compose.yaml runs it read-only, without capabilities, bounded, healthy', {

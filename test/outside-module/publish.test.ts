@@ -21,14 +21,16 @@ test('the packages a module author installs pack built JS and types only, instal
   ) as { name: string; filename: string; files: { path: string }[] }[];
 
   for (const { name, files } of packed) {
-    // Beside dist, a package may ship only the data files its package.json names (testing's redocly.yaml).
+    // Beside dist, a package may ship only the data files and folders its package.json names
+    // (testing's redocly.yaml, create-module's template/).
     const manifest = JSON.parse(readFileSync(join(root, `packages/${name.split('/')[1]}/package.json`), 'utf8'));
     const dataFiles = (manifest.files as string[]).filter(
       (entry) => !entry.startsWith('dist') && !entry.startsWith('!'),
     );
     const unexpected = files
       .map(({ path }) => path)
-      .filter((path) => !/^(package\.json|dist\/.+\.(js|d\.ts))$/.test(path) && !dataFiles.includes(path));
+      .filter((path) => !/^(package\.json|dist\/.+\.(js|d\.ts))$/.test(path))
+      .filter((path) => !dataFiles.some((entry) => path === entry || path.startsWith(`${entry}/`)));
     assert.deepEqual(unexpected, [], `${name} packs only package.json, dist/*.js, *.d.ts and its data files`);
     assert.ok(
       files.some(({ path }) => path.endsWith('.d.ts')),
