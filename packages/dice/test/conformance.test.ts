@@ -2,4 +2,4 @@
 import { testModule } from '@simple-rest/testing';
 import dice from '../src/index.js';
 
-testModule(dice, { names: ['3d6', '1d2'] });
+testModule(dice);

@@ -4,7 +4,16 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { test } from 'node:test';
 import { pathToFileURL } from 'node:url';
-import { CONTRACT_VERSION, defineModule, isPrefix, isRestModule } from '../src/index.js';
+import {
+  CONTRACT_VERSION,
+  defineModule,
+  emptyResponse,
+  isPrefix,
+  isRestModule,
+  jsonResponse,
+  PROBLEM_SCHEMA_REF,
+  problemResponse,
+} from '../src/index.js';
 
 const packageJson = new URL('../package.json', import.meta.url);
 const routes = async () => undefined;
@@ -48,6 +57,40 @@ test('isRestModule checks the shape a host relies on', () => {
   ]) {
     assert.equal(isRestModule(broken), false, JSON.stringify(broken));
   }
+});
+
+test('a module has routes or create(), never both; settings are a record', () => {
+  const base = { name: 'a', version: '1.0.0', defaultPrefix: '/a', openapi };
+  const create = () => ({ routes });
+  assert.equal(isRestModule({ ...base, create, settings: { A_X: { type: 'integer', description: 'x' } } }), true);
+  assert.equal(isRestModule({ ...base, routes, create }), false);
+  assert.equal(isRestModule(base), false);
+  assert.equal(isRestModule({ ...base, create: 'later' }), false);
+  assert.equal(isRestModule({ ...base, routes, settings: 'A_X' }), false);
+});
+
+test('defineModule keeps create() and settings; the response helpers document JSON, problems and empty answers', () => {
+  const module = defineModule({
+    packageJson,
+    defaultPrefix: '/t',
+    openapi,
+    settings: { T_MAX: { type: 'integer', default: 3, description: 'the most' } },
+    create: ({ settings }) => {
+      const most: number = settings.T_MAX;
+      return { routes, ready: () => assert.equal(most, 3) };
+    },
+  });
+  assert.equal(isRestModule(module), true);
+  assert.deepEqual(Object.keys(module.settings ?? {}), ['T_MAX']);
+  assert.deepEqual(jsonResponse('One', { type: 'object' }), {
+    description: 'One',
+    content: { 'application/json': { schema: { type: 'object' } } },
+  });
+  assert.deepEqual(problemResponse('None'), {
+    description: 'None',
+    content: { 'application/problem+json': { schema: { $ref: PROBLEM_SCHEMA_REF } } },
+  });
+  assert.deepEqual(emptyResponse('Gone'), { description: 'Gone', type: 'null' });
 });
 
 test('isPrefix accepts /segment paths and refuses dot segments, empty segments and a trailing slash', () => {

@@ -22,7 +22,8 @@ export const diceRoutes: FastifyPluginAsync<{ throwDie?: Thrower }> = async (app
         summary: 'Roll dice in NdM notation, such as 3d6',
         params: {
           type: 'object',
-          properties: { notation: { type: 'string', maxLength: 12 } },
+          // examples: what the conformance kit rolls.
+          properties: { notation: { type: 'string', maxLength: 12, examples: ['3d6', '1d2'] } },
           required: ['notation'],
         },
         response: textResponses('`3d6: 4 + 2 + 6 = 12`'),
