@@ -32,6 +32,10 @@ const shared = {
   minify: true,
   legalComments: 'linked',
   banner: { js: commonJsShim },
+  // pg's optional native driver is not used; the embedded PostgreSQL (PGlite) reads its
+  // WebAssembly from files beside its code and is 27 MB: the image carries neither, so notes in
+  // the image need NOTES_DATABASE_URL (docs/modules.md).
+  external: ['pg-native', '@electric-sql/pglite'],
   logLevel: 'warning',
 };
 

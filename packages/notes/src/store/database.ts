@@ -72,6 +72,13 @@ export function postgres({ url, poolSize, statementTimeoutMs, log }: PostgresOpt
  * that never touch the notes should not pay it.
  */
 export function embedded(dataDir: string | undefined): Database {
+  try {
+    import.meta.resolve('@electric-sql/pglite');
+  } catch {
+    throw new Error(
+      'NOTES_DATABASE_URL is unset, and this installation has no embedded PostgreSQL (@electric-sql/pglite; the image has none): set NOTES_DATABASE_URL',
+    );
+  }
   let opening: Promise<PGlite> | undefined;
   const open = () => {
     opening ??= import('@electric-sql/pglite').then(({ PGlite }) => PGlite.create(dataDir));
