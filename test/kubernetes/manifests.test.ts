@@ -12,7 +12,7 @@ import { PodDisruptionBudget } from 'kubernetes-models/policy/v1/PodDisruptionBu
 import { Namespace } from 'kubernetes-models/v1/Namespace';
 import { Service } from 'kubernetes-models/v1/Service';
 import { parseAllDocuments } from 'yaml';
-import { configSchema, DEFAULT_SETTINGS } from '../../packages/service/src/config.js';
+import { configSchema, DEFAULT_SETTINGS, parseModuleList } from '../../packages/service/src/config.js';
 import { LIFECYCLE_TIMEOUTS } from '../../packages/service/src/module-lifecycle.js';
 import { loadModules } from '../../packages/service/src/modules.js';
 import { buildApp } from '../../packages/service/src/rest/app.js';
@@ -45,7 +45,7 @@ interface Probe {
 interface ContainerView {
   image: string;
   ports: { name: string; containerPort: number }[];
-  env: { name: string; value: string }[];
+  env: { name: string; value?: string; valueFrom?: { secretKeyRef?: { name: string; key: string } } }[];
   resources: { requests: { cpu?: string; memory?: string }; limits: { memory?: string } };
   startupProbe: Probe;
   livenessProbe: Probe;
@@ -169,4 +169,18 @@ test("modules' ready() and close() limits fit the readiness probe and the shutdo
     assert.ok(LIFECYCLE_TIMEOUTS.readyMs < container.readinessProbe.timeoutSeconds * 1000);
     assert.ok(LIFECYCLE_TIMEOUTS.closeMs < timeoutMs, `${LIFECYCLE_TIMEOUTS.closeMs} < ${timeoutMs}`);
   }
+});
+
+test('production mounts the notes, their database URL from a Secret created apart, never a value in the manifests', async () => {
+  const env = new Map(containerOf(production).env.map((variable) => [variable.name, variable]));
+  const modules = env.get('MODULES')?.value ?? '';
+  assert.ok(modules.split(',').includes('@simple-rest/notes'), modules);
+  assert.deepEqual(env.get('NOTES_DATABASE_URL'), {
+    name: 'NOTES_DATABASE_URL',
+    valueFrom: { secretKeyRef: { name: 'simple-rest-notes', key: 'database-url' } },
+  });
+  assert.equal(production.filter((manifest) => manifest.kind === 'Secret').length, 0, 'no Secret is committed');
+  // The MODULES value is one the service accepts, and the notes declare the variable the Secret fills.
+  const mounted = await loadModules(parseModuleList(modules));
+  assert.ok(mounted.some(({ module }) => Object.hasOwn(module.settings ?? {}, 'NOTES_DATABASE_URL')));
 });
