@@ -322,6 +322,73 @@ describe('the Docker image', {
     assert.equal(slashless.headers.get('location'), '/notes/items/milk/');
   });
 
+  test('compose.notes.yaml runs the notes on PostgreSQL, healthy, the notes kept in a volume across restarts', {
+    skip: composeRuns ? false : 'docker-compose is missing',
+  }, async () => {
+    // No registry here: where postgres:17 is not on the engine, a stand-in is built from Debian's PostgreSQL 17.
+    if (spawnSync(DOCKER, ['image', 'inspect', 'postgres:17'], { stdio: 'ignore' }).status !== 0) {
+      docker('build', '--network', 'host', '--quiet', '-t', 'postgres:17', 'test/container/fixtures/postgres');
+    }
+    // As for compose.yaml: the host's network and free ports instead of the bridge and its names.
+    const compose = parseYaml(readFileSync('compose.yaml', 'utf8'));
+    const notes = parseYaml(readFileSync('compose.notes.yaml', 'utf8'));
+    const [port, databasePort] = [await freePort(), await freePort()];
+    const service = compose.services['simple-rest'];
+    delete service.build;
+    delete service.ports;
+    Object.assign(service, { image: IMAGE, network_mode: 'host' });
+    service.environment.PORT = String(port);
+    const notesService = notes.services['simple-rest'];
+    notesService.environment.NOTES_DATABASE_URL = notesService.environment.NOTES_DATABASE_URL.replace(
+      '@postgres:5432/',
+      `@127.0.0.1:${databasePort}/`,
+    );
+    const postgres = notes.services.postgres;
+    Object.assign(postgres, { network_mode: 'host', command: ['postgres', '-p', String(databasePort)] });
+    postgres.healthcheck.test = [...postgres.healthcheck.test, '-p', String(databasePort)];
+    const directory = mkdtempSync(join(tmpdir(), 'simple-rest-compose-notes-'));
+    const files = ['compose.yaml', 'compose.notes.yaml'].map((file) => join(directory, file));
+    writeFileSync(files[0] as string, stringifyYaml(compose));
+    writeFileSync(files[1] as string, stringifyYaml(notes));
+    const project = `simple-rest-notes-test-${process.pid}`;
+    const composeCli = (...args: string[]) =>
+      execFileSync('docker-compose', ['-p', project, ...files.flatMap((file) => ['-f', file]), ...args], {
+        stdio: ['ignore', 'ignore', 'pipe'],
+        env: { ...process.env, NOTES_DB_PASSWORD: 's3cret-for-the-test' },
+      });
+    try {
+      composeCli('up', '-d', '--no-build');
+      const url = `http://127.0.0.1:${port}`;
+      const app = `${project}_simple-rest_1`;
+      if (!(await answersHealthz(url))) assert.fail(`compose's container did not answer: ${docker('logs', app)}`);
+      assert.equal(await healthStatus(`${project}_postgres_1`), 'healthy');
+      const put = await fetch(`${url}/notes/kept/`, {
+        method: 'PUT',
+        body: '{"text":"in a volume"}',
+        headers: { 'content-type': 'application/json' },
+      });
+      assert.equal(put.status, 201);
+      assert.equal((await fetch(`${url}/readyz`)).status, 200);
+      assert.doesNotMatch(docker('logs', app), /s3cret-for-the-test/, 'the password is never logged');
+
+      composeCli('stop');
+      composeCli('up', '-d', '--no-build');
+      if (!(await answersHealthz(url))) assert.fail(`compose's container did not answer: ${docker('logs', app)}`);
+      let read = await fetch(`${url}/notes/kept/`);
+      for (let attempt = 0; attempt < 50 && read.status === 503; attempt++) {
+        await sleep(200);
+        read = await fetch(`${url}/notes/kept/`);
+      }
+      assert.equal(read.status, 200);
+      assert.equal(((await read.json()) as { text: string }).text, 'in a volume');
+    } finally {
+      spawnSync('docker-compose', ['-p', project, ...files.flatMap((file) => ['-f', file]), 'down', '--volumes'], {
+        stdio: 'ignore',
+      });
+      rmSync(directory, { recursive: true, force: true });
+    }
+  });
+
   test('compose.yaml runs it read-only, without capabilities, bounded, healthy', {
     skip: composeRuns ? false : 'docker-compose is missing',
   }, async () => {
