@@ -63,7 +63,7 @@ for (const backend of ['postgres', 'embedded'] as const) {
       const stale = String(first.headers.etag);
       const second = await put('eggs', 'Twelve', { 'if-match': stale });
       assert.equal(second.statusCode, 200);
-      for (const ifMatch of [stale, 'W/' + String(second.headers.etag), '"not-a-revision"']) {
+      for (const ifMatch of [stale, `W/${String(second.headers.etag)}`, '"not-a-revision"']) {
         const refused = await put('eggs', 'None', { 'if-match': ifMatch });
         assert.equal(refused.statusCode, 412, ifMatch);
         assert.equal(refused.headers['content-type'], 'application/problem+json; charset=utf-8');
@@ -112,7 +112,7 @@ for (const backend of ['postgres', 'embedded'] as const) {
       );
       assert.equal(page.headers.link, '</notes/?limit=2&after=p-c>; rel="next"');
       assert.deepEqual(await ids('/notes/?limit=2&after=p-c'), ['p-d', 'p-e']);
-      for (const query of ['limit=0', 'limit=1001', 'limit=x', 'after=' + 'x'.repeat(101)]) {
+      for (const query of ['limit=0', 'limit=1001', 'limit=x', `after=${'x'.repeat(101)}`]) {
         assert.equal((await get(`/notes/?${query}`)).statusCode, 400, query);
       }
     });
