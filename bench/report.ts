@@ -1,6 +1,7 @@
 // Writes the measured section of docs/benchmarks.md (between its markers, so the analysis
 // around it stays) and the chart docs/benchmarks.svg.
 import { existsSync, readFileSync, writeFileSync } from 'node:fs';
+import type { NotesResult } from './notes.js';
 import { CEILING } from './servers.js';
 
 export interface BenchResult {
@@ -17,6 +18,8 @@ export interface BenchRun {
   readonly date: string;
   readonly machine: Record<string, unknown>;
   readonly results: readonly BenchResult[];
+  /** The notes series, with ratios to its own ceilings (bench/notes.ts). */
+  readonly notes?: readonly (NotesResult & { readonly throughputRatio: number; readonly p99Ratio: number })[];
 }
 
 const DOC = 'docs/benchmarks.md';
@@ -48,6 +51,7 @@ export function writeReport(run: BenchRun): void {
     ...rows,
     '',
     '![Throughput and cold start, as a ratio to the ceiling](benchmarks.svg)',
+    ...notesTable(run, figure),
     END,
   ].join('\n');
   const current = existsSync(DOC) ? readFileSync(DOC, 'utf8') : `# Benchmarks\n\n${START}\n${END}\n`;
@@ -55,6 +59,22 @@ export function writeReport(run: BenchRun): void {
   const after = rest.split(END)[1] ?? '\n';
   writeFileSync(DOC, `${before}${section}${after}`);
   writeFileSync(CHART, chart(run.results, baseline));
+}
+
+/** The notes series: each server's figures and its ratio to the ceiling on the same database and operation. */
+function notesTable(run: BenchRun, figure: (value: number, digits: number) => string): string[] {
+  if (!run.notes || run.notes.length === 0) return [];
+  return [
+    '',
+    'The notes module, `GET` and `PUT /notes/{id}/` over 100 notes, beside a bare `node:http` server making the same database calls (the ceiling for each database):',
+    '',
+    '| server | operation | req/s | × ceiling | p99 ms | × ceiling |',
+    '|---|---|---|---|---|---|',
+    ...run.notes.map(
+      (r) =>
+        `| ${r.name} | ${r.operation} | ${figure(r.requestsPerSecond, 0)} | ${figure(r.throughputRatio, 2)} | ${figure(r.p99Ms, 2)} | ${figure(r.p99Ratio, 2)} |`,
+    ),
+  ];
 }
 
 /** Two horizontal bar panels: throughput and cold start, each with its value labelled. */

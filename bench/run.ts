@@ -7,19 +7,21 @@
 // `--image TAG` also measures the image's entry point on the image's own Node.js (24);
 // `--compare DIR` (repeatable) also measures another build of the bundle (an earlier commit's),
 // for before/after in the same run.
-import { type ChildProcess, execFile, execFileSync, spawn, spawnSync } from 'node:child_process';
+import { type ChildProcess, execFileSync, spawnSync } from 'node:child_process';
 import { once } from 'node:events';
 import { chmodSync, existsSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
-import { createServer as createHttpServer, get } from 'node:http';
+import { createServer as createHttpServer } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { availableParallelism, cpus, release, tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { setTimeout as sleep } from 'node:timers/promises';
-import { parseArgs, promisify } from 'node:util';
+import { parseArgs } from 'node:util';
 import { CONTRACT } from '../packages/service/test/support/contract.js';
 import { freePort } from '../packages/service/test/support/port.js';
+import { benchNotes, notesRatios } from './notes.js';
+import { fetchOnce, firstAnswer, start, stop } from './processes.js';
 import { type BenchResult, writeReport } from './report.js';
 import { type BenchServer, CEILING, flaskServers, NODE_SERVERS, SERVICE_BUNDLE, withAccessLog } from './servers.js';
+import { type Load, median, rotated, runWrk, WRK } from './wrk.js';
 
 const { values: options } = parseArgs({
   options: {
@@ -39,7 +41,6 @@ const durationS = smoke ? 1 : Number(options.duration);
 const connections = Number(options.connections);
 const coldStarts = smoke ? 1 : Number(options['cold-starts']);
 const pinned = availableParallelism() >= 2 && existsSync('/usr/bin/taskset');
-const WRK = '/usr/bin/wrk';
 if (!existsSync(WRK)) throw new Error('the benchmark needs wrk (apt-get install wrk)');
 if (!existsSync(SERVICE_BUNDLE)) throw new Error(`${SERVICE_BUNDLE} is missing: run npm run bundle first`);
 
@@ -51,62 +52,11 @@ await once(spanSink, 'listening');
 spanSink.unref();
 const OTLP_URL = `http://127.0.0.1:${(spanSink.address() as AddressInfo).port}`;
 
-/** Starts a server on core 0 in a process group of its own, its output drained as a real pipe would be. */
-function start(server: BenchServer, port: number): ChildProcess {
-  const command = server.command.map((part) => part.replace('$PORT', String(port)));
-  const env = Object.fromEntries(
-    Object.entries(server.env ?? {}).map(([name, value]) => [name, value.replace('$OTLP', OTLP_URL)]),
-  );
-  const [file = '', ...args] = pinned ? ['/usr/bin/taskset', '-c', '0', ...command] : command;
-  const child = spawn(file, args, {
-    cwd: server.cwd ?? process.cwd(),
-    env: { PATH: process.env.PATH ?? '', NODE_ENV: 'production', PORT: String(port), ...env },
-    stdio: ['ignore', 'pipe', 'pipe'],
-    detached: true,
-    ...(server.user !== undefined && process.getuid?.() === 0 && { uid: server.user, gid: server.user }),
-  });
-  child.stdout?.resume();
-  child.stderr?.resume();
-  return child;
-}
-
-async function stop(child: ChildProcess): Promise<void> {
-  if (child.exitCode !== null || child.signalCode !== null) return;
-  const exited = once(child, 'exit');
-  process.kill(-(child.pid ?? 0), 'SIGKILL');
-  await exited;
-}
-
-function fetchOnce(port: number, path: string): Promise<{ status: number; body: string }> {
-  return new Promise((resolve, reject) => {
-    get({ host: '127.0.0.1', port, path, agent: false }, (response) => {
-      let body = '';
-      response.setEncoding('utf8').on('data', (chunk) => {
-        body += chunk;
-      });
-      response.on('end', () => resolve({ status: response.statusCode ?? 0, body }));
-    }).on('error', reject);
-  });
-}
-
-/** Waits for the first 200 on `/`, asking every 2 ms for at most 10 s; resolves to the milliseconds since `since`. */
-async function firstAnswer(server: BenchServer, port: number, since: number): Promise<number> {
-  while (performance.now() - since < 10_000) {
-    const ok = await fetchOnce(port, '/').then(
-      (res) => res.status === 200,
-      () => false,
-    );
-    if (ok) return performance.now() - since;
-    await sleep(2);
-  }
-  throw new Error(`${server.name} did not answer within 10 s`);
-}
-
 /** Milliseconds from spawn to the first 200. */
 async function coldStartMs(server: BenchServer): Promise<number> {
   const port = await freePort();
   const started = performance.now();
-  const child = start(server, port);
+  const child = start(server, port, { pinned, otlpUrl: OTLP_URL });
   try {
     return await firstAnswer(server, port, started);
   } finally {
@@ -126,59 +76,10 @@ function peakRssMb(child: ChildProcess): number {
   return Math.max(...peaks);
 }
 
-interface Load {
-  readonly requestsPerSecond: number;
-  readonly p50Ms: number;
-  readonly p99Ms: number;
-  readonly errors: number;
-}
-
-// Asynchronous on purpose: while wrk runs, this process must keep draining the servers'
-// output pipes, or a server that logs every request blocks on a full pipe.
-const execFileAsync = promisify(execFile);
-
-async function runWrk(port: number, seconds: number): Promise<Load> {
-  const pin = pinned ? ['/usr/bin/taskset', '-c', '1'] : [];
-  const [file = '', ...args] = [
-    ...pin,
-    WRK,
-    '--threads',
-    '1',
-    '--connections',
-    String(connections),
-    '--duration',
-    `${seconds}s`,
-    '--latency',
-    '--script',
-    'bench/rotate.lua',
-    `http://127.0.0.1:${port}`,
-  ];
-  const { stdout: output } = await execFileAsync(file, args, { encoding: 'utf8' });
-  const toMs = (value: string, unit: string) => Number(value) * ({ us: 0.001, ms: 1, s: 1000 }[unit] ?? Number.NaN);
-  const percentile = (p: string) => {
-    const match = new RegExp(`^\\s+${p}%\\s+([\\d.]+)(us|ms|s)$`, 'm').exec(output);
-    return match ? toMs(match[1] ?? '', match[2] ?? '') : Number.NaN;
-  };
-  const errors =
-    Number(/Non-2xx or 3xx responses: (\d+)/.exec(output)?.[1] ?? 0) +
-    Number(
-      /Socket errors: connect (\d+), read (\d+), write (\d+), timeout (\d+)/
-        .exec(output)
-        ?.slice(1)
-        .reduce((a, b) => a + Number(b), 0) ?? 0,
-    );
-  return {
-    requestsPerSecond: Number(/^Requests\/sec:\s+([\d.]+)$/m.exec(output)?.[1]),
-    p50Ms: percentile('50'),
-    p99Ms: percentile('99'),
-    errors,
-  };
-}
-
 /** One round for one server: start it, check the contract, warm it up, load it, read its peak RSS. */
 async function loadOnce(server: BenchServer): Promise<Load & { peakRssMb: number }> {
   const port = await freePort();
-  const child = start(server, port);
+  const child = start(server, port, { pinned, otlpUrl: OTLP_URL });
   try {
     await firstAnswer(server, port, performance.now());
     for (const [path, body] of CONTRACT) {
@@ -186,24 +87,14 @@ async function loadOnce(server: BenchServer): Promise<Load & { peakRssMb: number
       if (res.status !== 200 || res.body !== body)
         throw new Error(`${server.name} GET ${path}: ${res.status} ${res.body}`);
     }
-    if (!smoke) await runWrk(port, 1); // warm-up, not counted
-    const load = await runWrk(port, durationS);
+    const wrk = { connections, script: 'bench/rotate.lua', pinned };
+    if (!smoke) await runWrk(port, 1, wrk); // warm-up, not counted
+    const load = await runWrk(port, durationS, wrk);
     return { ...load, peakRssMb: peakRssMb(child) };
   } finally {
     await stop(child);
   }
 }
-
-/** The median of the figures a round could read (wrk leaves out a percentile it cannot report). */
-const median = (values: readonly number[]) => {
-  const sorted = values.filter((value) => !Number.isNaN(value)).sort((a, b) => a - b);
-  if (sorted.length === 0) return Number.NaN;
-  const middle = Math.floor(sorted.length / 2);
-  return sorted.length % 2 === 1 ? (sorted[middle] ?? 0) : ((sorted[middle - 1] ?? 0) + (sorted[middle] ?? 0)) / 2;
-};
-
-/** Each server's order in round `round`: the list rotated by the round, so no server is always first. */
-const rotated = <T>(list: readonly T[], round: number) => list.map((_, i) => list[(i + round) % list.length] as T);
 
 /**
  * The image's entry point on the image's own Node.js: its node binary and /app copied out of the
@@ -314,7 +205,17 @@ for (const result of results) {
     `${result.name.padEnd(42)} ${result.requestsPerSecond.toFixed(0).padStart(7)} req/s (${ratio(result.requestsPerSecond, ceiling?.requestsPerSecond)}×)  p99 ${result.p99Ms.toFixed(2)} ms (${ratio(result.p99Ms, ceiling?.p99Ms)}×)  peak RSS ${result.peakRssMb.toFixed(1)} MB (${ratio(result.peakRssMb, ceiling?.peakRssMb)}×)  cold start ${result.coldStartMs.toFixed(0)} ms (${ratio(result.coldStartMs, ceiling?.coldStartMs)}×)  errors ${result.errors}`,
   );
 }
-const failed = results.filter((result) => result.errors > 0);
+// The notes series: --only runs the main servers named, and `--only notes` the notes alone.
+const notes =
+  options.only === undefined || options.only === 'notes'
+    ? notesRatios(await benchNotes({ rounds, durationS, connections, pinned, smoke }))
+    : [];
+for (const result of notes) {
+  console.log(
+    `${`${result.name} ${result.operation}`.padEnd(58)} ${result.requestsPerSecond.toFixed(0).padStart(7)} req/s (${result.throughputRatio.toFixed(2)}×)  p99 ${result.p99Ms.toFixed(2)} ms (${result.p99Ratio.toFixed(2)}×)  errors ${result.errors}`,
+  );
+}
+const failed = [...results, ...notes].filter((result) => result.errors > 0);
 if (failed.length > 0) throw new Error(`requests failed under load: ${failed.map((result) => result.name).join(', ')}`);
 
 if (!smoke && options.only === undefined) {
@@ -332,8 +233,8 @@ if (!smoke && options.only === undefined) {
     connections,
     coldStarts,
   };
-  writeFileSync(`bench/results/${date}.json`, `${JSON.stringify({ date, machine, results }, null, 2)}\n`);
-  writeReport({ date, machine, results });
+  writeFileSync(`bench/results/${date}.json`, `${JSON.stringify({ date, machine, results, notes }, null, 2)}\n`);
+  writeReport({ date, machine, results, notes });
   // The report's tables are written plainly; Biome aligns them, so `npm run lint` stays clean.
   execFileSync('node_modules/.bin/biome', ['format', '--write', 'docs/benchmarks.md', 'docs/benchmarks.svg'], {
     stdio: 'ignore',
