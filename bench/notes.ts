@@ -68,7 +68,8 @@ function pair(database: string, ceilingEnv: Record<string, string>, serviceEnv: 
       database,
       ceiling: false,
       command: [process.execPath, SERVICE_BUNDLE],
-      env: { MODULES: '@simple-rest/notes', ACCESS_LOG: 'off', ...serviceEnv },
+      // Without tokens, as the ceiling has none: this measures the module and its database.
+      env: { MODULES: '@simple-rest/notes', ACCESS_LOG: 'off', AUTH_DISABLED: 'true', ...serviceEnv },
     },
   ];
 }

@@ -171,7 +171,7 @@ test("modules' ready() and close() limits fit the readiness probe and the shutdo
   }
 });
 
-test('production mounts the notes, their database URL from a Secret created apart, never a value in the manifests', async () => {
+test('production mounts the notes, their database URL from a Secret created apart, and names the provider of their tokens', async () => {
   const env = new Map(containerOf(production).env.map((variable) => [variable.name, variable]));
   const modules = env.get('MODULES')?.value ?? '';
   assert.ok(modules.split(',').includes('@simple-rest/notes'), modules);
@@ -180,6 +180,10 @@ test('production mounts the notes, their database URL from a Secret created apar
     valueFrom: { secretKeyRef: { name: 'simple-rest-notes', key: 'database-url' } },
   });
   assert.equal(production.filter((manifest) => manifest.kind === 'Secret').length, 0, 'no Secret is committed');
+  // The notes' routes need tokens: the pod names its provider, or it would refuse to start.
+  assert.match(env.get('AUTH_ISSUER')?.value ?? '', /^https:\/\//);
+  assert.ok(env.get('AUTH_AUDIENCE')?.value);
+  assert.equal(env.get('AUTH_DISABLED'), undefined);
   // The MODULES value is one the service accepts, and the notes declare the variable the Secret fills.
   const mounted = await loadModules(parseModuleList(modules));
   assert.ok(mounted.some(({ module }) => Object.hasOwn(module.settings ?? {}, 'NOTES_DATABASE_URL')));

@@ -12,6 +12,8 @@ import pg from 'pg';
 import { type RunningService, startService } from '../../packages/service/test/support/process.js';
 
 const MODULES = '@simple-rest/blueprint=/blueprint,@simple-rest/notes';
+// What is tested here is the database's side; test/auth/ tests the tokens.
+const AUTH_DISABLED = 'true';
 const NO_POSTGRES = 'PostgreSQL is not installed: apt-get install postgresql to run this test';
 
 /** A PostgreSQL for this test, removed after it; skips (or in CI, with REQUIRE_POSTGRES=1, fails) without one. */
@@ -27,7 +29,7 @@ async function postgresFor(t: TestContext): Promise<PostgresServer | undefined> 
 }
 
 async function serviceOn(t: TestContext, env: Record<string, string>): Promise<RunningService> {
-  const service = await startService({ MODULES, ...env });
+  const service = await startService({ MODULES, AUTH_DISABLED, ...env });
   t.after(() => service.child.kill('SIGKILL'));
   return service;
 }

@@ -88,7 +88,7 @@ test('a scaffolded module installs, passes its tests, packs, and the service mou
   });
   assert.equal(preflight.status, 204);
   assert.equal(preflight.headers.get('access-control-allow-methods'), 'DELETE, GET, HEAD, PUT');
-  assert.equal(preflight.headers.get('access-control-allow-headers'), 'Content-Type');
+  assert.equal(preflight.headers.get('access-control-allow-headers'), 'Content-Type, Authorization');
 
   const version = (await (await fetch(`${running.url}/version`)).json()) as { modules: unknown[] };
   assert.deepEqual(version.modules[1], { name: '@acme/notes', version: '0.1.0', prefix: '/notes' });

@@ -6,6 +6,7 @@ import { readFileSync } from 'node:fs';
 import { test } from 'node:test';
 import { Ajv2020 } from 'ajv/dist/2020.js';
 import { startService } from '../../service/test/support/process.js';
+import { AUDIENCE, startTokenIssuer } from '../../service/test/support/token-issuer.js';
 import { createSimpleRestClient } from '../src/index.js';
 
 interface MediaType {
@@ -64,13 +65,26 @@ function assertDocumented(
   }
 }
 
+/** /readyz is 503 until the service has its token provider's keys. */
+async function waitUntilReady(url: string): Promise<void> {
+  for (let attempt = 0; attempt < 100; attempt++) {
+    if ((await fetch(`${url}/readyz`)).status === 200) return;
+    await new Promise((resolve) => setTimeout(resolve, 50));
+  }
+  assert.fail(`${url}/readyz never answered 200`);
+}
+
 test('every documented operation, through the typed client, answers as documented', async (t) => {
+  const issuer = await startTokenIssuer(t);
   const service = await startService({
     MODULES: '@simple-rest/blueprint,@simple-rest/dice,@simple-rest/notes',
     SHUTDOWN_DELAY_MS: '2000',
+    AUTH_ISSUER: issuer.issuer,
+    AUTH_AUDIENCE: AUDIENCE,
   });
   t.after(() => service.child.kill('SIGKILL'));
-  const client = createSimpleRestClient(service.url);
+  await waitUntilReady(service.url);
+  const client = createSimpleRestClient(service.url, { token: () => issuer.sign() });
   const asJson = { headers: { accept: 'application/json' } };
 
   const root = await client.GET('/', { parseAs: 'text' });
@@ -107,6 +121,9 @@ test('every documented operation, through the typed client, answers as documente
 
   // The notes, on the embedded database: every method, and the answers a client must handle.
   const id = { params: { path: { id: 'milk' } } };
+  const anonymous = await createSimpleRestClient(service.url).GET('/notes/{id}/', id);
+  assert.equal(anonymous.response.status, 401);
+  assertDocumented('/notes/{id}/', anonymous);
   const created = await client.PUT('/notes/{id}/', { ...id, body: { text: 'Buy milk' } });
   assert.equal(created.response.status, 201);
   assertDocumented('/notes/{id}/', created, 'PUT');

@@ -11,6 +11,27 @@ declare module 'fastify' {
     /** The media types a route's body may have; `application/json` when omitted. Others get 415. */
     consumes?: readonly string[];
   }
+  interface FastifyContextConfig {
+    /**
+     * The OAuth 2.0 scopes a caller's bearer token must hold for this route, such as
+     * `['notes:write']`; none, and the route is public. The host checks the token.
+     */
+    scopes?: readonly string[];
+  }
+  interface FastifyRequest {
+    /** Who called a route that declares scopes, once the host has verified their token. */
+    auth?: Caller;
+  }
+}
+
+/** The caller of a protected route, from their verified access token. */
+export interface Caller {
+  /** The token's `sub`: a user, or a client acting for itself. */
+  readonly subject: string;
+  /** Every scope the token grants (`scope`, space-separated, or `scp`). */
+  readonly scopes: readonly string[];
+  /** The token's claims, verified. */
+  readonly claims: Readonly<Record<string, unknown>>;
 }
 
 /**

@@ -93,6 +93,25 @@ export const configSchema = {
       default: '1',
       description: 'a number of worker processes from 1 to 999, or auto for the CPUs the container may use',
     },
+    AUTH_ISSUER: {
+      doc: 'an http(s) URL: the OpenID provider whose tokens protected routes take (keys from its discovery document); required when a module declares scopes',
+      type: 'string',
+      pattern: HTTP_URL,
+      description: 'an http(s) URL such as https://login.example.com/realms/simple-rest',
+    },
+    AUTH_AUDIENCE: {
+      doc: "the `aud` a token must name: this service's identifier at the provider; required with `AUTH_ISSUER`",
+      type: 'string',
+      minLength: 1,
+      description: 'an audience such as simple-rest or api://simple-rest',
+    },
+    AUTH_DISABLED: {
+      doc: '`true` serves routes that need scopes without a token (local development only, warned at every start); `false` checks tokens',
+      type: 'string',
+      enum: ['true', 'false'],
+      default: 'false',
+      description: 'true or false',
+    },
     // Tracing, by OpenTelemetry's own variables, read as its specification defines them
     // (https://opentelemetry.io/docs/specs/otel/configuration/sdk-environment-variables/).
     // Unset, no tracer is loaded: tracingSettings says when one is.
@@ -218,6 +237,14 @@ export interface Settings {
   readonly webConcurrency: string;
   /** Present when tracing is on: no tracer is loaded otherwise. */
   readonly tracing?: TracingSettings;
+  /** Who verifies tokens for routes that declare scopes: a provider, `disabled`, or undefined for neither. */
+  readonly auth?: AuthSettings | 'disabled';
+}
+
+/** The OpenID provider whose access tokens protected routes take. */
+export interface AuthSettings {
+  readonly issuer: string;
+  readonly audience: string;
 }
 
 /** A setting that failed validation; its message is the one line an operator reads. */
@@ -246,7 +273,23 @@ export function loadConfig(env: NodeJS.ProcessEnv): Settings {
     maxEventLoopDelayMs: config.MAX_EVENT_LOOP_DELAY_MS,
     webConcurrency: config.WEB_CONCURRENCY,
     ...tracingSettings(config),
+    ...authSettings(config),
   };
+}
+
+/** AUTH_DISABLED=true wins; an issuer needs an audience, since a token for another API must not pass. */
+function authSettings(config: Config): { auth?: AuthSettings | 'disabled' } {
+  if (config.AUTH_DISABLED === 'true') return { auth: 'disabled' };
+  if (config.AUTH_ISSUER === undefined) {
+    if (config.AUTH_AUDIENCE !== undefined) throw invalidConfiguration('AUTH_AUDIENCE is set without AUTH_ISSUER');
+    return {};
+  }
+  if (config.AUTH_AUDIENCE === undefined) {
+    throw invalidConfiguration(
+      'AUTH_ISSUER is set without AUTH_AUDIENCE: expected the audience its tokens name for this service',
+    );
+  }
+  return { auth: { issuer: config.AUTH_ISSUER.replace(/\/$/, ''), audience: config.AUTH_AUDIENCE } };
 }
 
 /** A JSON Schema of environment variables: each one's `description` says what it allows. */

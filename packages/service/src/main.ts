@@ -2,7 +2,7 @@ import cluster from 'node:cluster';
 import closeWithGrace from 'close-with-grace';
 import type { FastifyInstance } from 'fastify';
 import pino, { type Logger } from 'pino';
-import { ConfigError, loadConfig, type Settings } from './config.js';
+import { ConfigError, invalidConfiguration, loadConfig, type Settings } from './config.js';
 import { workerCount } from './cpus.js';
 import { serviceInfo } from './info.js';
 import { withModuleSettings } from './module-settings.js';
@@ -67,8 +67,31 @@ async function serve(settings: Settings, modules: MountedModule[], logger: Logge
     maxEventLoopDelayMs: settings.maxEventLoopDelayMs,
     bodyLimitBytes: settings.bodyLimitBytes,
     ...(tracing && { instrumentation: tracing.plugin }),
+    ...(settings.auth && { auth: settings.auth }),
   });
+  checkAuthentication(app, settings);
+  if (settings.auth === 'disabled') {
+    logger.warn(
+      { protectedRoutes: app.protectedRoutes.length },
+      'AUTH_DISABLED=true: routes that need scopes are served without a token; for local development only',
+    );
+  }
   await app.listen({ host: settings.host, port: settings.port });
+}
+
+/**
+ * Secure by default: a module whose routes declare scopes is not served with no one to check
+ * tokens. Checked here rather than in buildApp, which the build and the tests call without an issuer.
+ */
+function checkAuthentication(app: FastifyInstance, settings: Settings): void {
+  if (settings.auth !== undefined) return;
+  const [first] = app.protectedRoutes;
+  if (first === undefined) return;
+  const module = first.route.config?.servedBy?.name ?? 'the service';
+  const scopes = [...new Set(app.protectedRoutes.flatMap(({ scopes }) => scopes))].join(', ');
+  throw invalidConfiguration(
+    `"${module}" has routes that need scopes (${scopes}): set AUTH_ISSUER and AUTH_AUDIENCE, or AUTH_DISABLED=true for local development`,
+  );
 }
 
 main().catch((error: unknown) => {

@@ -86,6 +86,9 @@ const invalid = [
   ['OTEL_EXPORTER_OTLP_TRACES_ENDPOINT', 'ftp://x', 'OTEL_EXPORTER_OTLP_TRACES_ENDPOINT="ftp://x" is not allowed'],
   ['OTEL_EXPORTER_OTLP_PROTOCOL', 'grpc', 'OTEL_EXPORTER_OTLP_PROTOCOL="grpc" is not allowed: expected http/json'],
   ['OTEL_SERVICE_NAME', '', 'OTEL_SERVICE_NAME="" is not allowed'],
+  ['AUTH_ISSUER', 'login.example.com', 'AUTH_ISSUER="login.example.com" is not allowed: expected an http(s) URL'],
+  ['AUTH_DISABLED', 'yes', 'AUTH_DISABLED="yes" is not allowed: expected true or false'],
+  ['BODY_LIMIT_BYTES', '0', 'BODY_LIMIT_BYTES="0" is not allowed: expected an integer of bytes from 1 to 1073741824'],
   ['OTEL_RESOURCE_ATTRIBUTES', 'novalue', 'OTEL_RESOURCE_ATTRIBUTES="novalue" is not allowed'],
   ['OTEL_RESOURCE_ATTRIBUTES', 'a=%E0%A4%A', 'OTEL_RESOURCE_ATTRIBUTES has "a=%E0%A4%A"'],
   ['OTEL_TRACES_SAMPLER', 'sometimes', 'OTEL_TRACES_SAMPLER="sometimes" is not allowed: expected one of always_on'],
@@ -179,4 +182,23 @@ test('the settings table names every setting with its default, and each bound an
       if (bound !== undefined) assert.match(allowed, new RegExp(`\\b${bound}\\b`), `${name} states ${bound}`);
     }
   }
+});
+
+test('authentication: an issuer with its audience, AUTH_DISABLED=true, or neither; an issuer alone, or an audience alone, is refused', () => {
+  assert.deepEqual(
+    loadConfig({ AUTH_ISSUER: 'https://login.example.com/realms/x/', AUTH_AUDIENCE: 'simple-rest' }).auth,
+    {
+      issuer: 'https://login.example.com/realms/x',
+      audience: 'simple-rest',
+    },
+  );
+  assert.equal(loadConfig({ AUTH_DISABLED: 'true', AUTH_ISSUER: 'https://login.example.com' }).auth, 'disabled');
+  assert.equal(loadConfig({}).auth, undefined);
+  assert.throws(() => loadConfig({ AUTH_ISSUER: 'https://login.example.com' }), {
+    message:
+      'Invalid configuration: AUTH_ISSUER is set without AUTH_AUDIENCE: expected the audience its tokens name for this service',
+  });
+  assert.throws(() => loadConfig({ AUTH_AUDIENCE: 'simple-rest' }), {
+    message: 'Invalid configuration: AUTH_AUDIENCE is set without AUTH_ISSUER',
+  });
 });

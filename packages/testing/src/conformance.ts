@@ -11,6 +11,7 @@ import { mountModule } from './host.js';
 import { lintOpenApi } from './openapi-lint.js';
 import { assertProperty } from './property.js';
 import { type ModuleRoute, routeRecorder } from './routes.js';
+import { type TestIssuer, testIssuer } from './tokens.js';
 
 export interface ConformanceOptions {
   /** Where the host mounts the module for the checks; its defaultPrefix when omitted. */
@@ -106,12 +107,27 @@ export function testModule(module: RestModule, options: ConformanceOptions = {})
     const prefix = options.prefix ?? module.defaultPrefix;
     const names = options.names ?? ['Kalimaha'];
 
+    // Tokens for routes that declare scopes, from an issuer of the kit's own.
+    let issuer: Promise<TestIssuer> | undefined;
+    /** The request with a bearer token holding the route's scopes, when it needs one. */
+    async function authorized(route: ModuleRoute, request: InjectOptions): Promise<InjectOptions> {
+      if (route.scopes.length === 0) return request;
+      issuer ??= testIssuer();
+      const token = await (await issuer).token(route.scopes);
+      return {
+        ...request,
+        headers: { ...(request.headers as Record<string, string>), authorization: `Bearer ${token}` },
+      };
+    }
+
     /** A new instance of the module in a new host, seeded by setup, closed when the test ends. */
     async function fresh(t: TestContext) {
       const recorder = routeRecorder();
+      issuer ??= testIssuer();
       const app = await mountModule(module, {
         prefix,
         instrumentation: recorder.plugin,
+        auth: (await issuer).auth,
         ...(options.settings && { settings: options.settings }),
       });
       t.after(() => app.close());
@@ -144,7 +160,7 @@ export function testModule(module: RestModule, options: ConformanceOptions = {})
         // Each route on an instance of its own, so one route's write does not change another's answer.
         const { app, checker } = await fresh(t);
         for (const url of urlsOf(route, names)) {
-          const request = exampleRequest(route, url);
+          const request = await authorized(route, exampleRequest(route, url));
           const res = await app.inject(request);
           const why = checker.problemWith(route.schema, res);
           assert.equal(why, undefined, broke('every answer is documented', request, res, why));
@@ -157,9 +173,9 @@ export function testModule(module: RestModule, options: ConformanceOptions = {})
       const { app, routes } = await fresh(t);
       for (const route of routes.filter(({ method }) => method === 'GET')) {
         for (const url of urlsOf(route, names)) {
-          const get = await app.inject({ url });
-          const res = await app.inject({ method: 'HEAD', url });
-          const request = { method: 'HEAD' as const, url };
+          const get = await app.inject(await authorized(route, { url }));
+          const request = await authorized(route, { method: 'HEAD', url });
+          const res = await app.inject(request);
           assert.equal(res.statusCode, get.statusCode, broke('HEAD works wherever GET does', request, res));
           assert.equal(res.body, '', broke('HEAD has no body', request, res));
         }
@@ -170,9 +186,9 @@ export function testModule(module: RestModule, options: ConformanceOptions = {})
       const { app, routes } = await fresh(t);
       for (const route of routes.filter(({ method }) => method === 'GET')) {
         for (const url of urlsOf(route, names)) {
-          const plain = await app.inject({ url });
+          const plain = await app.inject(await authorized(route, { url }));
           if (plain.statusCode !== 200 || !plain.headers['content-type']?.toString().startsWith('text/plain')) continue;
-          const request = { url, headers: { accept: 'application/json' } };
+          const request = await authorized(route, { url, headers: { accept: 'application/json' } });
           const res = await app.inject(request);
           assert.equal(res.statusCode, 200, broke('JSON negotiation', request, res));
           assert.equal(
@@ -246,7 +262,12 @@ export function testModule(module: RestModule, options: ConformanceOptions = {})
     test('a write refuses a body its schema does not take: 400 problem JSON saying what in the body', async (t) => {
       const { app, routes } = await fresh(t);
       for (const { route, body, url } of writesOf(routes)) {
-        const request = { method: route.method as 'PUT', url, payload: invalidBody(body), headers: jsonType };
+        const request = await authorized(route, {
+          method: route.method as 'PUT',
+          url,
+          payload: invalidBody(body),
+          headers: jsonType,
+        });
         const res = await app.inject(request);
         assertProblem(res, 400, broke('an invalid body is 400', request, res));
         const { detail = '' } = res.json<{ detail?: string }>();
@@ -262,7 +283,7 @@ export function testModule(module: RestModule, options: ConformanceOptions = {})
           takesText ? 'application/x-unknown' : 'text/plain',
           'application/json; charset=iso-8859-1',
         ]) {
-          const request = { ...exampleRequest(route, url), headers: { 'content-type': type } };
+          const request = await authorized(route, { ...exampleRequest(route, url), headers: { 'content-type': type } });
           const res = await app.inject(request);
           assertProblem(res, 415, broke('a content type the route does not take is 415', request, res, type));
         }
@@ -273,15 +294,37 @@ export function testModule(module: RestModule, options: ConformanceOptions = {})
       const { app, routes } = await fresh(t);
       for (const { route, url } of writesOf(routes)) {
         const limit = route.bodyLimit ?? SERVICE_BODY_LIMIT;
-        const request = {
-          method: route.method as 'PUT',
-          url,
-          payload: `"${'x'.repeat(limit - 1)}"`,
-          headers: jsonType,
-        };
+        const payload = `"${'x'.repeat(limit - 1)}"`;
+        const request = await authorized(route, { method: route.method as 'PUT', url, payload, headers: jsonType });
         const res = await app.inject(request);
         const promise = `a body over the limit (${limit} bytes) is 413`;
         assertProblem(res, 413, broke(promise, { ...request, payload: '…' }, res));
+      }
+    });
+
+    test('a route that declares scopes answers 401 without a token, and 403 to a token without its scopes', async (t) => {
+      const { app, routes } = await fresh(t);
+      for (const route of ownRoutes(routes).filter(({ scopes }) => scopes.length > 0)) {
+        const request = exampleRequest(route, urlsOf(route, names)[0] ?? route.path);
+        const anonymous = await app.inject(request);
+        assertProblem(anonymous, 401, broke('no token is 401', request, anonymous));
+        assert.match(
+          String(anonymous.headers['www-authenticate']),
+          /^Bearer /,
+          broke('401 says Bearer', request, anonymous),
+        );
+        issuer ??= testIssuer();
+        const unscoped = {
+          ...request,
+          headers: { ...(request.headers as object), authorization: `Bearer ${await (await issuer).token([])}` },
+        };
+        const res = await app.inject(unscoped);
+        assertProblem(res, 403, broke('a token without the scopes is 403', unscoped, res));
+        assert.match(
+          String(res.headers['www-authenticate']),
+          /error="insufficient_scope"/,
+          broke('403 says insufficient_scope', unscoped, res),
+        );
       }
     });
 
@@ -317,7 +360,7 @@ export function testModule(module: RestModule, options: ConformanceOptions = {})
         fc.asyncProperty(fc.nat(parameterized.length - 1), segment, fc.boolean(), async (index, value, slash) => {
           const route = parameterized[index] as ModuleRoute;
           const path = route.path.replace(/:[^/]+/g, () => value);
-          const request = exampleRequest(route, slash ? path : path.replace(/\/$/, ''));
+          const request = await authorized(route, exampleRequest(route, slash ? path : path.replace(/\/$/, '')));
           const res = await app.inject(request);
           assert.ok(res.statusCode < 500, broke('never a 5xx', request, res));
           if (res.statusCode >= 400) assertProblem(res, res.statusCode, broke('errors are problem JSON', request, res));

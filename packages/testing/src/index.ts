@@ -4,3 +4,4 @@ export { type RawResponse, requestAsIs } from './http.js';
 export { lintOpenApi, REDOCLY_CONFIG } from './openapi-lint.js';
 export { type PostgresServer, startPostgres } from './postgres.js';
 export { assertProperty } from './property.js';
+export { type TestIssuer, testIssuer } from './tokens.js';

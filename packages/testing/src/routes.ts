@@ -11,6 +11,8 @@ export interface ModuleRoute {
   readonly schema: FastifySchema;
   /** The route's own body limit, if it lowers the service's. */
   readonly bodyLimit: number | undefined;
+  /** The scopes a token needs for it; none for a public route. */
+  readonly scopes: readonly string[];
 }
 
 /** How the host tags a module's routes (the service's app.ts). */
@@ -45,7 +47,13 @@ export function routeRecorder(): { plugin: FastifyPluginCallback; routesOf(modul
     recorded
       .filter(({ route }) => (route.config as ServedByConfig | undefined)?.servedBy?.name === module.name)
       .flatMap(({ methods, path, route }) =>
-        methods.map((method) => ({ method, path, schema: route.schema ?? {}, bodyLimit: route.bodyLimit })),
+        methods.map((method) => ({
+          method,
+          path,
+          schema: route.schema ?? {},
+          bodyLimit: route.bodyLimit,
+          scopes: route.config?.scopes ?? [],
+        })),
       );
   return { plugin, routesOf };
 }

@@ -24,6 +24,7 @@ test('a module that breaks a promise fails the kit with the promise and the rout
     /promise "a content type the route does not take is 415" broken by PUT \/broken\/b\/Kalimaha\/: 200/,
     /promise "a body over the limit \(1048576 bytes\) is 413" broken by PUT \/broken\/a\/Kalimaha\/: 200/,
     /promise "the module is ready" broken: \/readyz answered 503/,
+    /promise "no token is 401" broken by GET \/broken\/secret\/: 200/,
     /promise "an unknown path is 404" broken by GET \/broken\/no\/such\/route\/: 404 text\/plain/,
     /not ok \d+ - any parameter, any encoding/,
     /promise "the document passes the linter" broken:\n\s*error operation-summary/,

@@ -70,12 +70,17 @@ async function orUnavailable<T>(work: Promise<T>): Promise<T> {
   }
 }
 
+// Reading needs notes:read, writing notes:write: the host checks the caller's token.
+const reader = { scopes: ['notes:read'] };
+const writer = { scopes: ['notes:write'] };
+
 /** The notes routes over one store, relative to whatever prefix the host mounts them at. */
 export function noteRoutes(store: NoteStore): FastifyPluginAsync {
   return async (app) => {
     app.get<{ Querystring: { limit: number; after?: string } }>(
       '/',
       {
+        config: reader,
         schema: {
           summary: 'List notes by id, a page at a time',
           querystring: listQuery,
@@ -106,6 +111,7 @@ export function noteRoutes(store: NoteStore): FastifyPluginAsync {
     app.get<{ Params: { id: string } }>(
       '/:id/',
       {
+        config: reader,
         schema: {
           summary: 'Get a note, with its ETag',
           params: idParams,
@@ -126,6 +132,7 @@ export function noteRoutes(store: NoteStore): FastifyPluginAsync {
     app.put<{ Params: { id: string }; Body: { text: string }; Headers: { 'if-match'?: string } }>(
       '/:id/',
       {
+        config: writer,
         schema: {
           summary: 'Create or replace a note; with If-Match, only the revision named',
           params: idParams,
@@ -150,6 +157,7 @@ export function noteRoutes(store: NoteStore): FastifyPluginAsync {
     app.delete<{ Params: { id: string }; Headers: { 'if-match'?: string } }>(
       '/:id/',
       {
+        config: writer,
         schema: {
           summary: 'Delete a note; with If-Match, only the revision named',
           params: idParams,

@@ -1,7 +1,7 @@
 // The notes API as a client sees it, against a real PostgreSQL and against the embedded one.
 import assert from 'node:assert/strict';
 import { after, before, describe, test } from 'node:test';
-import { mountModule, type PostgresServer } from '@simple-rest/testing';
+import { mountModule, type PostgresServer, testIssuer } from '@simple-rest/testing';
 import type { FastifyInstance } from 'fastify';
 import notes from '../../src/index.js';
 import { NO_POSTGRES, postgresIfInstalled } from '../support.js';
@@ -13,14 +13,17 @@ for (const backend of ['postgres', 'embedded'] as const) {
   describe(`notes on ${backend === 'postgres' ? 'a real PostgreSQL' : 'the embedded PostgreSQL (PGlite)'}`, () => {
     let app: FastifyInstance | undefined;
     let server: PostgresServer | undefined;
+    let authorization = '';
     before(async () => {
+      const issuer = await testIssuer();
+      authorization = `Bearer ${await issuer.token(['notes:read', 'notes:write'])}`;
       const settings: Record<string, string> = {};
       if (backend === 'postgres') {
         server = await postgresIfInstalled();
         if (server === undefined) return;
         settings.NOTES_DATABASE_URL = server.url;
       }
-      app = await mountModule(notes, { settings });
+      app = await mountModule(notes, { settings, auth: issuer.auth });
     });
     after(async () => {
       await app?.close();
@@ -32,11 +35,15 @@ for (const backend of ['postgres', 'embedded'] as const) {
         method: 'PUT',
         url: `/notes/${id}/`,
         payload: JSON.stringify({ text }),
-        headers: { ...json, ...headers },
+        headers: { ...json, authorization, ...headers },
       });
-    const get = (url: string) => (app as FastifyInstance).inject({ url });
+    const get = (url: string) => (app as FastifyInstance).inject({ url, headers: { authorization } });
     const remove = (id: string, headers: Record<string, string> = {}) =>
-      (app as FastifyInstance).inject({ method: 'DELETE', url: `/notes/${id}/`, headers });
+      (app as FastifyInstance).inject({
+        method: 'DELETE',
+        url: `/notes/${id}/`,
+        headers: { authorization, ...headers },
+      });
 
     test('PUT creates (201) then replaces (200), each time with a new ETag; GET answers the note and its ETag', async (t) => {
       if (!app) return t.skip(NO_POSTGRES);

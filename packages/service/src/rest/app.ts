@@ -4,10 +4,12 @@ import Fastify, {
   type FastifyPluginCallback,
   type FastifyServerOptions,
 } from 'fastify';
-import { DEFAULT_SETTINGS, type Settings } from '../config.js';
+import { TokenVerifier, type VerifierOptions } from '../auth/token-verifier.js';
+import { type AuthSettings, DEFAULT_SETTINGS, type Settings } from '../config.js';
 import { closeModules, createInstances, LIFECYCLE_TIMEOUTS, type LifecycleTimeouts } from '../module-lifecycle.js';
 import { checkNoShadowing, type MountedModule } from '../modules.js';
 import { AccessLog } from './plugins/access-log.js';
+import { authenticationPlugin } from './plugins/authentication.js';
 import { negotiateRepresentation } from './plugins/content-negotiation.js';
 import { corsHeaders, corsPreflight } from './plugins/cors.js';
 import { answerError, answerUnrouted, errorsPlugin } from './plugins/errors.js';
@@ -58,6 +60,11 @@ export interface AppOptions
   readonly lifecycleTimeouts?: LifecycleTimeouts;
   /** Registered before anything else, so it sees every route and hook: the tracer's plugin, when tracing is on. */
   readonly instrumentation?: FastifyPluginCallback;
+  /**
+   * Who verifies the tokens of routes that declare scopes: a provider (keys from its discovery
+   * document, or given, in tests), or `disabled`; unset, such routes refuse every request.
+   */
+  readonly auth?: (AuthSettings & VerifierOptions) | 'disabled';
 }
 
 /**
@@ -95,6 +102,13 @@ function namespaceOf(packageName: string, index: number, modules: readonly Mount
   return earlier.length === 0 ? stem(packageName) : `${stem(packageName)}${earlier.length + 1}`;
 }
 
+/** Who checks tokens: a verifier for a provider, `disabled`, or nobody (protected routes then refuse all). */
+function verifierFor(auth: AppOptions['auth']): TokenVerifier | 'disabled' | undefined {
+  if (auth === undefined || auth === 'disabled') return auth;
+  const { issuer, audience, ...options } = auth;
+  return new TokenVerifier({ issuer, audience }, options);
+}
+
 /** Builds the service without listening: main.ts listens, tests use inject(). */
 export async function buildApp(options: AppOptions): Promise<FastifyInstance> {
   const {
@@ -107,6 +121,7 @@ export async function buildApp(options: AppOptions): Promise<FastifyInstance> {
     lifecycleTimeouts = LIFECYCLE_TIMEOUTS,
   } = options;
   const headerSteps = everyAnswerHeaders(corsOrigins);
+  const verifier = verifierFor(options.auth);
   const app = Fastify({
     ...(options.logger && { loggerInstance: options.logger }),
     genReqId: requestIdOf,
@@ -127,6 +142,9 @@ export async function buildApp(options: AppOptions): Promise<FastifyInstance> {
   await app.register(readinessPlugin);
   await app.register(errorsPlugin);
   await app.register(routeTablePlugin);
+  // Before the trailing slash: both put a hook first on a route, and the redirect, which tells
+  // nothing, must come before the token check.
+  await app.register(authenticationPlugin, { verifier });
   await app.register(trailingSlashPlugin);
   await app.register(requestBodiesPlugin, { bodyLimitBytes });
   // No route matched: 405, a 308 to the slashed path, or 404, from the route table.
@@ -137,7 +155,10 @@ export async function buildApp(options: AppOptions): Promise<FastifyInstance> {
   app.addHook('onSend', onSendSteps([closeWhenDraining(app.readiness), negotiateRepresentation]));
   await app.register(corsPreflight, { origins: corsOrigins, routeTable: app.routeTable });
   // OpenAPI and metrics before every route: they see only routes added after them.
-  await app.register(openapiPlugin, { modules });
+  await app.register(openapiPlugin, {
+    modules,
+    ...(verifier instanceof TokenVerifier && { issuer: verifier.settings.issuer }),
+  });
   await app.register(metricsPlugin);
 
   // Each module's routes, readiness and clean-up for this app (a module with create() gets its own).
@@ -153,6 +174,7 @@ export async function buildApp(options: AppOptions): Promise<FastifyInstance> {
     await operations.register(operationsRoutes, {
       modules,
       instances,
+      ...(verifier instanceof TokenVerifier && { verifier }),
       moduleReadyTimeoutMs: lifecycleTimeouts.readyMs,
     });
   });

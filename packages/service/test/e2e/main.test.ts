@@ -96,6 +96,26 @@ test('invalid configuration stops start-up with one line and exit 1, before list
   assert.equal(stderr, 'Invalid configuration: ACCESS_LOG="sometimes" is not allowed: expected on or off\n');
 });
 
+test('secure by default: a module with routes that need scopes and no AUTH_ISSUER stops start-up with one line naming it', async () => {
+  const { code, stderr } = await runToExit({ MODULES: '@simple-rest/blueprint,@simple-rest/notes' });
+  assert.equal(code, 1);
+  assert.equal(
+    stderr,
+    'Invalid configuration: "@simple-rest/notes" has routes that need scopes (notes:read, notes:write): set AUTH_ISSUER and AUTH_AUDIENCE, or AUTH_DISABLED=true for local development\n',
+  );
+});
+
+test('AUTH_DISABLED=true serves them without a token, with a warning at every start', async (t) => {
+  const service = await startService({ MODULES: '@simple-rest/notes', AUTH_DISABLED: 'true' });
+  t.after(() => service.child.kill('SIGKILL'));
+  const warning = service.logs.find((line) => String(line.msg).startsWith('AUTH_DISABLED=true'));
+  assert.equal(warning?.level, 40);
+  assert.equal(
+    warning?.msg,
+    'AUTH_DISABLED=true: routes that need scopes are served without a token; for local development only',
+  );
+});
+
 test('a module that is not installed stops start-up with one line and exit 1', async () => {
   const { code, stderr } = await runToExit({ MODULES: '@simple-rest/blueprint,@acme/missing=/acme' });
   assert.equal(code, 1);

@@ -147,7 +147,7 @@ test('methods the routes lack get 405 with Allow, as Flask answers, slashed or n
   }
 });
 
-test('CORS preflight allows any origin and the Content-Type header', async (t) => {
+test('CORS preflight allows any origin, the Content-Type header and a bearer token', async (t) => {
   const app = await buildTestApp(t);
   const res = await app.inject({
     method: 'OPTIONS',
@@ -160,7 +160,7 @@ test('CORS preflight allows any origin and the Content-Type header', async (t) =
   });
   assert.equal(res.statusCode, 204);
   assert.equal(res.headers['access-control-allow-origin'], '*');
-  assert.equal(res.headers['access-control-allow-headers'], 'Content-Type');
+  assert.equal(res.headers['access-control-allow-headers'], 'Content-Type, Authorization');
   assert.equal(res.headers['access-control-allow-methods'], 'GET, HEAD');
 });
 

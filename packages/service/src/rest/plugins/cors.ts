@@ -32,8 +32,8 @@ export function corsHeaders(origins: CorsOrigins): {
   return { fixed: { 'access-control-expose-headers': EXPOSED_HEADERS }, perRequest: [grantListedOrigin] };
 }
 
-/** Headers a browser may send on any cross-origin request to the service. */
-const ALWAYS_ALLOWED_HEADERS = ['Content-Type'];
+/** Headers a browser may send on any cross-origin request to the service: a body's type, a bearer token. */
+const ALWAYS_ALLOWED_HEADERS = ['Content-Type', 'Authorization'];
 
 /**
  * Preflight requests, answered by @fastify/cors in a scope of their own: its hook then runs for

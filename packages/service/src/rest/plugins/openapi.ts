@@ -5,33 +5,72 @@ import fp from 'fastify-plugin';
 import { serviceInfo } from '../../info.js';
 import type { MountedModule } from '../../modules.js';
 
-/** OpenAPI 3.1 generated from the schemas of the routes registered after it; served by the operations routes. */
-export const openapiPlugin = fp<{ modules: readonly MountedModule[] }>(async (app, { modules }) => {
-  const moduleTags = new Map(modules.map(({ module }) => [module.openapi.tag, module.openapi.description]));
-  app.addSchema(PROBLEM);
-  await app.register(swagger, {
-    // Shared schemas keep their $id as their name under components/schemas (`Problem`).
-    refResolver: { buildLocalReference: (json, _baseUri, _fragment, index) => String(json.$id ?? `def-${index}`) },
-    openapi: {
-      openapi: '3.1.0',
-      info: {
-        title: serviceInfo.name,
-        version: serviceInfo.version,
-        description: 'Greetings from the service core and from the modules it mounts.',
-        ...(serviceInfo.license && { license: { name: serviceInfo.license, identifier: serviceInfo.license } }),
-        ...(serviceInfo.homepage && { contact: { name: serviceInfo.name, url: serviceInfo.homepage } }),
+/** The security scheme of routes that declare scopes, by its name in the document. */
+const SCHEME = 'openIdConnect';
+// Where no AUTH_ISSUER is set (the build, tests): a URL that can never resolve, RFC 6761's .invalid.
+const NO_ISSUER = 'https://issuer.invalid';
+
+/**
+ * OpenAPI 3.1 generated from the schemas of the routes registered after it; served by the
+ * operations routes. Routes that declare scopes need a token from the OpenID provider AUTH_ISSUER
+ * names; every other operation says `security: []` itself (a document-level one is not copied).
+ */
+export const openapiPlugin = fp<{ modules: readonly MountedModule[]; issuer?: string }>(
+  async (app, { modules, issuer }) => {
+    const moduleTags = new Map(modules.map(({ module }) => [module.openapi.tag, module.openapi.description]));
+    app.addSchema(PROBLEM);
+    await app.register(swagger, {
+      // Shared schemas keep their $id as their name under components/schemas (`Problem`).
+      refResolver: { buildLocalReference: (json, _baseUri, _fragment, index) => String(json.$id ?? `def-${index}`) },
+      // The security scheme only where an operation uses it: a scheme nothing uses is a lint warning.
+      transformObject: (documents) =>
+        'openapiObject' in documents
+          ? withoutUnusedScheme(documents.openapiObject as OpenApiDocument)
+          : documents.swaggerObject,
+      openapi: {
+        openapi: '3.1.0',
+        info: {
+          title: serviceInfo.name,
+          version: serviceInfo.version,
+          description: 'Greetings from the service core and from the modules it mounts.',
+          ...(serviceInfo.license && { license: { name: serviceInfo.license, identifier: serviceInfo.license } }),
+          ...(serviceInfo.homepage && { contact: { name: serviceInfo.name, url: serviceInfo.homepage } }),
+        },
+        servers: [{ url: '/', description: 'This service, wherever it is reached' }],
+        components: {
+          securitySchemes: {
+            [SCHEME]: {
+              type: 'openIdConnect',
+              openIdConnectUrl: `${issuer ?? NO_ISSUER}/.well-known/openid-configuration`,
+              description:
+                'Access tokens from the OpenID provider that AUTH_ISSUER names, with the scopes an operation lists',
+            },
+          },
+        },
+        security: [],
+        tags: [
+          { name: 'greetings', description: "The service's own greetings" },
+          { name: 'operations', description: 'Health, readiness, version and metrics' },
+          ...[...moduleTags].map(([name, description]) => ({ name, description })),
+        ],
       },
-      servers: [{ url: '/', description: 'This service, wherever it is reached' }],
-      // Every route is public: the service has no authentication (a gateway may add it).
-      security: [],
-      tags: [
-        { name: 'greetings', description: "The service's own greetings" },
-        { name: 'operations', description: 'Health, readiness, version and metrics' },
-        ...[...moduleTags].map(([name, description]) => ({ name, description })),
-      ],
-    },
-  });
-});
+    });
+  },
+);
+
+interface OpenApiDocument {
+  readonly paths?: Record<string, Record<string, { readonly security?: readonly Record<string, unknown>[] }>>;
+  readonly components?: { readonly securitySchemes?: Record<string, unknown> };
+}
+
+function withoutUnusedScheme(document: OpenApiDocument) {
+  const used = Object.values(document.paths ?? {}).some((operations) =>
+    Object.values(operations).some((operation) => operation.security?.some((requirement) => SCHEME in requirement)),
+  );
+  if (used || !document.components) return document;
+  const { securitySchemes: _, ...components } = document.components;
+  return { ...document, components };
+}
 
 /** RFC 9457 problem details, as every error answer carries them; modules refer to it by PROBLEM_SCHEMA_REF. */
 const PROBLEM = {
@@ -68,9 +107,15 @@ export function documentRoutes(tag: string, namespace: string, { api }: { api: b
         headers: { 'Retry-After': { type: 'integer', description: 'Seconds to wait' } },
       };
     }
+    const scopes = route.config?.scopes ?? [];
+    if (scopes.length > 0) {
+      responses[401] ??= problemResponse('No valid bearer token: `WWW-Authenticate` says why');
+      responses[403] ??= problemResponse('The token lacks a scope this operation needs');
+    }
     responses['4XX'] ??= problemResponse('The request was refused: the detail says why');
     route.schema = {
       ...route.schema,
+      security: scopes.length > 0 ? [{ [SCHEME]: [...scopes] }] : [],
       tags: [tag],
       operationId: `${namespace}.${operationName(method, route.routePath)}`,
       response: responses,

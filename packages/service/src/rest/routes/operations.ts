@@ -1,4 +1,5 @@
 import type { FastifyPluginAsync } from 'fastify';
+import type { TokenVerifier } from '../../auth/token-verifier.js';
 import { serviceInfo } from '../../info.js';
 import { findUnreadyModules, type LiveModule } from '../../module-lifecycle.js';
 import type { MountedModule } from '../../modules.js';
@@ -22,6 +23,7 @@ const unreadySchema = {
         required: ['name', 'reason'],
       },
     },
+    authentication: { type: 'string', description: 'Why tokens cannot be checked yet' },
   },
   required: ['status'],
 } as const;
@@ -36,7 +38,9 @@ export const operationsRoutes: FastifyPluginAsync<{
   /** The modules' instances in this app, whose ready() /readyz asks. */
   instances: readonly LiveModule[];
   moduleReadyTimeoutMs: number;
-}> = async (app, { modules, instances, moduleReadyTimeoutMs }) => {
+  /** Checks tokens: /readyz waits until it has the provider's keys. */
+  verifier?: TokenVerifier;
+}> = async (app, { modules, instances, moduleReadyTimeoutMs, verifier }) => {
   app.get(
     '/healthz',
     {
@@ -62,6 +66,11 @@ export const operationsRoutes: FastifyPluginAsync<{
     },
     async (request, reply) => {
       if (app.readiness.draining) return reply.code(503).send({ status: 'draining' });
+      if (verifier && !verifier.ready) {
+        return reply
+          .code(503)
+          .send({ status: 'not ready', authentication: "the token provider's keys are not fetched yet" });
+      }
       const unready = await findUnreadyModules(instances, request.log, moduleReadyTimeoutMs);
       return unready.length === 0
         ? { status: 'ready' }

@@ -30,7 +30,7 @@ async function libraryApp(t: TestContext, origins: CorsOrigins) {
   await app.register(cors, {
     origin: origins === '*' ? '*' : [...origins],
     methods: ['GET', 'HEAD'],
-    allowedHeaders: ['Content-Type'],
+    allowedHeaders: ['Content-Type', 'Authorization'],
     exposedHeaders: ['X-Request-Id'],
     strictPreflight: false,
   });
@@ -90,7 +90,7 @@ test('every answer, preflight or not, carries the CORS headers @fastify/cors its
   }
 });
 
-test('a preflight allows GET and HEAD with Content-Type; a bare OPTIONS gets the same 204', async (t) => {
+test('a preflight allows GET and HEAD with Content-Type and Authorization; a bare OPTIONS gets the same 204', async (t) => {
   const app = await bareApp(t, '*');
   const preflight = await app.inject({
     method: 'OPTIONS',
@@ -99,7 +99,7 @@ test('a preflight allows GET and HEAD with Content-Type; a bare OPTIONS gets the
   });
   assert.equal(preflight.statusCode, 204);
   assert.equal(preflight.headers['access-control-allow-methods'], 'GET, HEAD');
-  assert.equal(preflight.headers['access-control-allow-headers'], 'Content-Type');
+  assert.equal(preflight.headers['access-control-allow-headers'], 'Content-Type, Authorization');
   assert.equal((await app.inject({ method: 'OPTIONS', url: '/' })).statusCode, 204);
 });
 
@@ -114,7 +114,7 @@ test("a preflight allows the path's own methods and the headers its routes decla
   const items = await preflight('/items/42/?x=1');
   assert.equal(items.statusCode, 204);
   assert.equal(items.headers['access-control-allow-methods'], 'DELETE, PUT');
-  assert.equal(items.headers['access-control-allow-headers'], 'Content-Type, if-match');
+  assert.equal(items.headers['access-control-allow-headers'], 'Content-Type, Authorization, if-match');
   const unknown = await preflight('/nothing/here/');
   assert.equal(unknown.statusCode, 204);
   assert.equal(unknown.headers['access-control-allow-methods'], '');

@@ -1,0 +1,94 @@
+import type { Caller } from '@simple-rest/module-contract';
+import type { FastifyReply, onRequestHookHandler, RouteOptions } from 'fastify';
+import fp from 'fastify-plugin';
+import type { TokenVerifier } from '../../auth/token-verifier.js';
+import { sendProblem } from '../problem.js';
+
+/** A route that declares scopes, as registered. */
+export interface ProtectedRoute {
+  readonly method: string;
+  readonly url: string;
+  readonly scopes: readonly string[];
+  /** The options object: the module's scope names the module serving it after this hook. */
+  readonly route: RouteOptions;
+}
+
+declare module 'fastify' {
+  interface FastifyInstance {
+    /** Every route that declares scopes: main.ts refuses to start with some and no AUTH_ISSUER. */
+    readonly protectedRoutes: readonly ProtectedRoute[];
+  }
+}
+
+const REALM = 'simple-rest';
+// RFC 6750 §2.1: b64token.
+const BEARER = /^Bearer +([A-Za-z0-9\-._~+/]+=*)$/i;
+
+/**
+ * Routes that declare scopes (`config.scopes`) take a bearer token, verified by `verifier`, and
+ * answer as RFC 6750 says: 401 with `WWW-Authenticate: Bearer …` without a valid token
+ * (`error="invalid_token"` when one was sent), 403 with `error="insufficient_scope"` when it lacks
+ * a scope. The check is a hook on each protected route, so public routes and CORS preflights pay
+ * nothing and never answer 401. `disabled` lets every request through (AUTH_DISABLED=true); no
+ * verifier at all refuses every request to a protected route.
+ */
+export const authenticationPlugin = fp<{ verifier: TokenVerifier | 'disabled' | undefined }>(
+  async (app, { verifier }) => {
+    app.decorateRequest('auth', undefined);
+    const protectedRoutes: ProtectedRoute[] = [];
+    app.decorate('protectedRoutes', protectedRoutes);
+    app.addHook('onRoute', (route) => {
+      const scopes = route.config?.scopes ?? [];
+      if (scopes.length === 0) return;
+      for (const method of [route.method].flat()) protectedRoutes.push({ method, url: route.url, scopes, route });
+      if (verifier === 'disabled') return;
+      // Prepended: who is calling is settled before anything the route itself does.
+      route.onRequest = [authenticate(verifier, scopes), ...[route.onRequest ?? []].flat()];
+    });
+    if (verifier !== 'disabled' && verifier !== undefined) {
+      app.addHook('onReady', async () => verifier.start(app.log));
+      app.addHook('onClose', async () => verifier.stop());
+    }
+  },
+);
+
+function authenticate(verifier: TokenVerifier | undefined, scopes: readonly string[]): onRequestHookHandler {
+  const needed = scopes.join(' ');
+  return async (request, reply) => {
+    const header = request.headers.authorization;
+    const token = header === undefined ? undefined : BEARER.exec(header)?.[1];
+    if (token === undefined) {
+      request.log.info({ scheme: header?.split(' ', 1)[0] }, 'no bearer token');
+      return refuse(
+        reply,
+        401,
+        `Bearer realm="${REALM}", scope="${needed}"`,
+        `This needs a bearer token with the scope ${needed}`,
+      );
+    }
+    let caller: Caller;
+    try {
+      if (verifier === undefined) throw new Error('no issuer is configured');
+      caller = await verifier.verify(token);
+    } catch (error) {
+      request.log.info({ reason: (error as { reason?: string }).reason ?? (error as Error).message }, 'token refused');
+      return refuse(reply, 401, `Bearer realm="${REALM}", error="invalid_token"`, 'The bearer token is not valid here');
+    }
+    request.log = request.log.child({ subject: caller.subject });
+    const missing = scopes.filter((scope) => !caller.scopes.includes(scope));
+    if (missing.length > 0) {
+      request.log.info({ missing }, 'token lacks a scope');
+      return refuse(
+        reply,
+        403,
+        `Bearer realm="${REALM}", error="insufficient_scope", scope="${needed}"`,
+        `The token lacks the scope ${missing.join(' ')}`,
+      );
+    }
+    request.auth = caller;
+  };
+}
+
+function refuse(reply: FastifyReply, status: 401 | 403, challenge: string, detail: string): FastifyReply {
+  return sendProblem(reply.header('www-authenticate', challenge), status, detail);
+}

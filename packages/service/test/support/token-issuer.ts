@@ -1,0 +1,91 @@
+// An OpenID provider reduced to what token verification reads: a discovery document and a key
+// set, on loopback, whose keys a test can add to and whose answers it can turn off.
+import { once } from 'node:events';
+import { createServer } from 'node:http';
+import type { AddressInfo } from 'node:net';
+import type { TestContext } from 'node:test';
+import { exportJWK, generateKeyPair, type JWK, type JWTPayload, SignJWT } from 'jose';
+
+export const AUDIENCE = 'simple-rest';
+
+interface Key {
+  readonly kid: string;
+  readonly privateKey: Awaited<ReturnType<typeof generateKeyPair>>['privateKey'];
+  readonly jwk: JWK;
+  published: boolean;
+}
+
+export interface TokenIssuer {
+  readonly issuer: string;
+  /** How often the key set was asked for. */
+  readonly keyFetches: () => number;
+  /**
+   * A signed token: audience, issuer, subject `client-42` and a 5-minute life unless `claims` say
+   * otherwise (`sub: undefined` leaves the subject out).
+   */
+  sign(claims?: JWTPayload, kid?: string): Promise<string>;
+  /** A new key, published in the key set from now on, or kept back until publishKey. */
+  addKey(kid: string, publish?: boolean): Promise<void>;
+  publishKey(kid: string): void;
+  /** While down, the provider answers every request with 503. */
+  setDown(down: boolean): void;
+  /** The published public key of `kid`, as a JWK. */
+  publicJwk(kid?: string): JWK;
+}
+
+async function newKey(kid: string, published: boolean): Promise<Key> {
+  const { privateKey, publicKey } = await generateKeyPair('RS256', { extractable: true });
+  return { kid, privateKey, jwk: { ...(await exportJWK(publicKey)), kid, alg: 'RS256', use: 'sig' }, published };
+}
+
+export async function startTokenIssuer(t: Pick<TestContext, 'after'>): Promise<TokenIssuer> {
+  const keys: Key[] = [await newKey('key-1', true)];
+  let down = false;
+  let fetches = 0;
+  const server = createServer((request, response) => {
+    if (down) return response.writeHead(503).end();
+    const json = (body: unknown) =>
+      response.writeHead(200, { 'content-type': 'application/json' }).end(JSON.stringify(body));
+    if (request.url === '/.well-known/openid-configuration') return json({ issuer, jwks_uri: `${issuer}/jwks` });
+    if (request.url === '/jwks') {
+      fetches += 1;
+      return json({ keys: keys.filter(({ published }) => published).map(({ jwk }) => jwk) });
+    }
+    response.writeHead(404).end();
+  });
+  server.listen(0, '127.0.0.1');
+  await once(server, 'listening');
+  const issuer = `http://127.0.0.1:${(server.address() as AddressInfo).port}`;
+  t.after(() => server.close());
+  const keyOf = (kid: string) => {
+    const key = keys.find((candidate) => candidate.kid === kid);
+    if (!key) throw new Error(`no key ${kid}`);
+    return key;
+  };
+  return {
+    issuer,
+    keyFetches: () => fetches,
+    sign: (claims = {}, kid = 'key-1') =>
+      new SignJWT({
+        iss: issuer,
+        aud: AUDIENCE,
+        sub: 'client-42',
+        exp: Math.floor(Date.now() / 1000) + 300,
+        scope: 'notes:read notes:write',
+        ...claims,
+      })
+        .setProtectedHeader({ alg: 'RS256', kid })
+        .setIssuedAt()
+        .sign(keyOf(kid).privateKey),
+    addKey: async (kid, publish = true) => {
+      keys.push(await newKey(kid, publish));
+    },
+    publishKey: (kid) => {
+      keyOf(kid).published = true;
+    },
+    setDown: (value) => {
+      down = value;
+    },
+    publicJwk: (kid = 'key-1') => keyOf(kid).jwk,
+  };
+}
