@@ -1,5 +1,6 @@
 // An OpenID provider reduced to what token verification reads: a discovery document and a key
 // set, on loopback, whose keys a test can add to and whose answers it can turn off.
+import { createHmac } from 'node:crypto';
 import { once } from 'node:events';
 import { createServer } from 'node:http';
 import type { AddressInfo } from 'node:net';
@@ -87,5 +88,36 @@ export async function startTokenIssuer(t: Pick<TestContext, 'after'>): Promise<T
       down = value;
     },
     publicJwk: (kid = 'key-1') => keyOf(kid).jwk,
+  };
+}
+
+const base64url = (value: unknown) => Buffer.from(JSON.stringify(value)).toString('base64url');
+
+/**
+ * A token for every way one can be wrong, each otherwise valid and holding `claims` (the scopes a
+ * route needs): each must get 401 invalid_token.
+ */
+export async function wrongTokens(issuer: TokenIssuer, claims: JWTPayload): Promise<Record<string, string>> {
+  const now = Math.floor(Date.now() / 1000);
+  const [header = '', payload = '', signature = ''] = (await issuer.sign(claims)).split('.');
+  // Algorithm confusion: HS256 with the provider's public key as the shared secret.
+  const hmacHeader = base64url({ alg: 'HS256', kid: 'key-1' });
+  const hmacBody = base64url({ ...claims, iss: issuer.issuer, aud: AUDIENCE, sub: 'x', exp: now + 300 });
+  const hmac = createHmac('sha256', JSON.stringify(issuer.publicJwk()))
+    .update(`${hmacHeader}.${hmacBody}`)
+    .digest('base64url');
+  await issuer.addKey('never-published', false);
+  const tampered = { ...JSON.parse(Buffer.from(payload, 'base64url').toString()), scope: 'admin everything' };
+  return {
+    expired: await issuer.sign({ ...claims, exp: now - 120 }),
+    'not yet valid': await issuer.sign({ ...claims, nbf: now + 120 }),
+    'wrong audience': await issuer.sign({ ...claims, aud: 'another-api' }),
+    'wrong issuer': await issuer.sign({ ...claims, iss: 'https://evil.example' }),
+    'unknown key': await issuer.sign(claims, 'never-published'),
+    'tampered payload': `${header}.${base64url(tampered)}.${signature}`,
+    'alg none': `${base64url({ alg: 'none' })}.${payload}.`,
+    'HS256 signed with the public key': `${hmacHeader}.${hmacBody}.${hmac}`,
+    garbage: 'not-a-jwt',
+    'no subject': await issuer.sign({ ...claims, sub: undefined } as unknown as JWTPayload),
   };
 }

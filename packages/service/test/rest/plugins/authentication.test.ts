@@ -1,13 +1,12 @@
 // Bearer tokens on routes that declare scopes, in the whole service, with keys fetched over
 // HTTP from a provider on loopback: every way a token can be wrong, and what the host does.
 import assert from 'node:assert/strict';
-import { createHmac } from 'node:crypto';
 import { type TestContext, test } from 'node:test';
 import { setTimeout as sleep } from 'node:timers/promises';
 import type { RestModule } from '@simple-rest/module-contract';
 import { buildApp } from '../../../src/rest/app.js';
 import { capturingLogger } from '../../support/app.js';
-import { AUDIENCE, startTokenIssuer, type TokenIssuer } from '../../support/token-issuer.js';
+import { AUDIENCE, startTokenIssuer, type TokenIssuer, wrongTokens } from '../../support/token-issuer.js';
 
 /** A module with a public route, a route that needs items:read and one that needs items:write. */
 const items: RestModule = {
@@ -45,7 +44,6 @@ const bearer = (token: string) => ({ authorization: `Bearer ${token}` });
 /** A token for the items routes: both scopes unless `claims` say otherwise. */
 const itemsToken = (issuer: TokenIssuer, claims: Record<string, unknown> = {}, kid?: string) =>
   issuer.sign({ scope: 'items:read items:write', ...claims }, kid);
-const base64url = (value: unknown) => Buffer.from(JSON.stringify(value)).toString('base64url');
 
 test('a valid token with the scope: the route answers, sees the caller, and every log line names the subject', async (t) => {
   const issuer = await startTokenIssuer(t);
@@ -99,28 +97,7 @@ test('no token, or other credentials: 401 with a Bearer challenge and no error c
 test('every way a token can be wrong gets 401 invalid_token, never a 5xx', async (t) => {
   const issuer = await startTokenIssuer(t);
   const { app, lines } = await appWith(t, issuer);
-  const now = Math.floor(Date.now() / 1000);
-  const valid = await itemsToken(issuer);
-  const [header = '', payload = '', signature = ''] = valid.split('.');
-  const publicKeyAsSecret = JSON.stringify(issuer.publicJwk());
-  const hmacHeader = base64url({ alg: 'HS256', kid: 'key-1' });
-  const hmacBody = base64url({ iss: issuer.issuer, aud: AUDIENCE, sub: 'x', exp: now + 300, scope: 'items:read' });
-  const hmac = createHmac('sha256', publicKeyAsSecret).update(`${hmacHeader}.${hmacBody}`).digest('base64url');
-  const cases: Record<string, string> = {
-    expired: await itemsToken(issuer, { exp: now - 120 }),
-    'not yet valid': await itemsToken(issuer, { nbf: now + 120 }),
-    'wrong audience': await itemsToken(issuer, { aud: 'another-api' }),
-    'wrong issuer': await itemsToken(issuer, { iss: 'https://evil.example' }),
-    'unknown key': await (async () => {
-      await issuer.addKey('unpublished-later', false);
-      return itemsToken(issuer, {}, 'unpublished-later');
-    })(),
-    'tampered payload': `${header}.${base64url({ ...JSON.parse(Buffer.from(payload, 'base64url').toString()), scope: 'items:read admin' })}.${signature}`,
-    'alg none': `${base64url({ alg: 'none' })}.${payload}.`,
-    'HS256 signed with the public key': `${hmacHeader}.${hmacBody}.${hmac}`,
-    garbage: 'not-a-jwt',
-    'no subject': await itemsToken(issuer, { sub: undefined }),
-  };
+  const cases = await wrongTokens(issuer, { scope: 'items:read items:write' });
   for (const [why, token] of Object.entries(cases)) {
     const res = await app.inject({ url: '/items/', headers: bearer(token) });
     assert.equal(res.statusCode, 401, why);
@@ -130,7 +107,10 @@ test('every way a token can be wrong gets 401 invalid_token, never a 5xx', async
   const refused = lines.filter((line) => line.msg === 'token refused');
   assert.equal(refused.length, Object.keys(cases).length);
   for (const line of refused) assert.equal(typeof line.reason, 'string');
-  assert.ok(!JSON.stringify(lines).includes(signature), 'no signature is logged');
+  const signatures = Object.values(cases)
+    .map((token) => token.split('.')[2] ?? '')
+    .filter((part) => part.length > 10);
+  assert.ok(!signatures.some((signature) => JSON.stringify(lines).includes(signature)), 'no signature is logged');
 });
 
 test('a token a few seconds out on either side passes: the clock tolerance is 30 s', async (t) => {
