@@ -368,7 +368,7 @@ function parseResourceAttributes(list: string): Record<string, string> {
   );
 }
 
-/** Every setting at its default, for code that runs without the environment (tests, the health check). */
+/** Every setting at its default: buildApp's defaults for what its caller does not pass (tests, the build). */
 export const DEFAULT_SETTINGS: Settings = loadConfig({});
 
 /** Reads MODULES (`package[@range][=/prefix]`, comma-separated; empty for none), already checked by the schema. */

@@ -108,13 +108,6 @@ const clientErrorsAreNotServerErrors: SpanProcessor = {
 };
 
 /**
- * Starts OpenTelemetry's tracer for this process: W3C trace context in and out, a server span
- * per request through @fastify/otel (a Fastify plugin, so it works in the esbuild bundle, where
- * require hooks never run), trace context carried on by a module's outgoing fetch (undici's
- * diagnostics channels, also hook-free), and spans exported over OTLP/HTTP in batches.
- * Imported only when tracing is on: with it off, none of this is loaded.
- */
-/**
  * A module's `node:http` requests carry the trace on too: Node 22.12 and later announce each
  * request on this channel before its headers are sent (the image runs Node 24). OpenTelemetry's
  * http instrumentation patches `require` instead, which never runs in the bundle. Node 20 has no
@@ -129,6 +122,13 @@ function propagateOnHttpRequests(): void {
   });
 }
 
+/**
+ * Starts OpenTelemetry's tracer for this process: W3C trace context in and out, a server span
+ * per request through @fastify/otel (a Fastify plugin, so it works in the esbuild bundle, where
+ * require hooks never run), trace context carried on by a module's outgoing fetch (undici's
+ * diagnostics channels, also hook-free), and spans exported over OTLP/HTTP in batches.
+ * Imported only when tracing is on: with it off, none of this is loaded.
+ */
 export function startTracing(settings: TracingSettings, service: ServedBy): Tracing {
   const provider = new NodeTracerProvider({
     resource: resourceFromAttributes({

@@ -1,7 +1,7 @@
 import assert from 'node:assert/strict';
 import { readFileSync } from 'node:fs';
 import { test } from 'node:test';
-import { ConfigError, configSchema, DEFAULT_SETTINGS, loadConfig } from '../src/config.js';
+import { ConfigError, configSchema, loadConfig } from '../src/config.js';
 import { settingsTable } from '../src/settings-table.js';
 
 test('with nothing set, every setting takes its default', () => {
@@ -18,7 +18,6 @@ test('with nothing set, every setting takes its default', () => {
     maxEventLoopDelayMs: 1000,
     webConcurrency: '1',
   });
-  assert.deepEqual(DEFAULT_SETTINGS, loadConfig({}));
 });
 
 test('only the environment passed in is read, not process.env', (t) => {
