@@ -135,7 +135,7 @@ test('any Accept and X-Request-Id: a well-formed answer with a safe request id',
 
 // Names of every kind and length around the limit, dot segments included. They go over a real
 // socket with the path as written: inject(), like browsers and curl, would turn `/blueprint/../`
-// into `/` before sending (see "Names" in the README).
+// into `/` before sending (see the rules for names in docs/api.md).
 const name = fc.oneof(
   fc.string({ unit: 'grapheme-ascii', minLength: 1, maxLength: 100 }),
   fc.string({ unit: 'binary', minLength: 1, maxLength: 30 }),
