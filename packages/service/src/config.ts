@@ -368,6 +368,27 @@ function parseResourceAttributes(list: string): Record<string, string> {
   );
 }
 
+/** Socket timeouts, in milliseconds; the defaults are SOCKET_TIMEOUTS. */
+export interface SocketTimeouts {
+  /** A client must send its whole request head within this (slowloris). */
+  readonly headersMs: number;
+  /** A client must send its whole request within this. */
+  readonly requestMs: number;
+  /** An idle keep-alive connection is closed after this. */
+  readonly keepAliveMs: number;
+  /** How often Node checks the first two. */
+  readonly checkIntervalMs: number;
+}
+
+// Fixed, not read from the environment. keepAliveMs is Fastify's default, longer than the 60 s idle timeout of common load
+// balancers, so the balancer closes first and never sends on a connection being closed.
+export const SOCKET_TIMEOUTS: SocketTimeouts = {
+  headersMs: 10_000,
+  requestMs: 30_000,
+  keepAliveMs: 72_000,
+  checkIntervalMs: 1_000,
+};
+
 /** Every setting at its default: buildApp's defaults for what its caller does not pass (tests, the build). */
 export const DEFAULT_SETTINGS: Settings = loadConfig({});
 

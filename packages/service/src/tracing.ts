@@ -27,7 +27,7 @@ import {
 import type { FastifyPluginCallback, FastifyRequest } from 'fastify';
 import type { Logger } from 'pino';
 import type { TracingSettings } from './config.js';
-import { traceIdOf } from './rest/plugins/trace-context.js';
+import { traceIdOf } from './rest/server-options/trace-context.js';
 
 /** The module that serves a route, as app.ts records it in the route's config. */
 export interface ServedBy {

@@ -1,53 +1,24 @@
-import Fastify, {
-  type FastifyBaseLogger,
-  type FastifyInstance,
-  type FastifyPluginCallback,
-  type FastifyServerOptions,
-} from 'fastify';
+import Fastify, { type FastifyBaseLogger, type FastifyInstance, type FastifyPluginCallback } from 'fastify';
 import { TokenVerifier, type VerifierOptions } from '../auth/token-verifier.js';
-import { type AuthSettings, DEFAULT_SETTINGS, type Settings } from '../config.js';
+import { type AuthSettings, DEFAULT_SETTINGS, type Settings, SOCKET_TIMEOUTS, type SocketTimeouts } from '../config.js';
 import { closeModules, createInstances, LIFECYCLE_TIMEOUTS, type LifecycleTimeouts } from '../module-lifecycle.js';
 import { checkNoShadowing, type MountedModule } from '../modules.js';
-import { AccessLog } from './plugins/access-log.js';
-import { authenticationPlugin } from './plugins/authentication.js';
-import { negotiateRepresentation } from './plugins/content-negotiation.js';
-import { corsHeaders, corsPreflight } from './plugins/cors.js';
-import { answerError, answerUnrouted, errorsPlugin } from './plugins/errors.js';
-import { loadSheddingPlugin } from './plugins/load-shedding.js';
-import { metricsPlugin } from './plugins/metrics.js';
-import { documentRoutes, openapiPlugin } from './plugins/openapi.js';
-import { closeWhenDraining, readinessPlugin } from './plugins/readiness.js';
-import { requestBodiesPlugin } from './plugins/request-bodies.js';
-import { echoRequestId, requestIdOf } from './plugins/request-id.js';
-import { routeTablePlugin } from './plugins/route-table.js';
-import { SECURITY_HEADERS } from './plugins/security-headers.js';
-import { childLoggerWithTraceId } from './plugins/trace-context.js';
-import { trailingSlashPlugin } from './plugins/trailing-slash.js';
-import { fixedHeaders, onRequestSteps, onSendSteps, type RequestStep } from './request-steps.js';
+import authentication from './plugins/authentication.js';
+import corsPreflight from './plugins/cors-preflight.js';
+import errors from './plugins/errors.js';
+import loadShedding from './plugins/load-shedding.js';
+import metrics from './plugins/metrics.js';
+import openapi, { documentRoutes } from './plugins/openapi.js';
+import readiness from './plugins/readiness.js';
+import requestBodies from './plugins/request-bodies.js';
+import routeTable from './plugins/route-table.js';
+import trailingSlash from './plugins/trailing-slash.js';
 import { greetingRoutes } from './routes/greetings.js';
+import { moduleRoutes } from './routes/modules.js';
 import { operationsRoutes } from './routes/operations.js';
-import { schemaController } from './validation.js';
-
-/** Socket timeouts, in milliseconds; the defaults are SOCKET_TIMEOUTS. */
-export interface SocketTimeouts {
-  /** A client must send its whole request head within this (slowloris). */
-  readonly headersMs: number;
-  /** A client must send its whole request within this. */
-  readonly requestMs: number;
-  /** An idle keep-alive connection is closed after this. */
-  readonly keepAliveMs: number;
-  /** How often Node checks the first two. */
-  readonly checkIntervalMs: number;
-}
-
-// keepAliveMs is Fastify's default, longer than the 60 s idle timeout of common load
-// balancers, so the balancer closes first and never sends on a connection being closed.
-const SOCKET_TIMEOUTS: SocketTimeouts = {
-  headersMs: 10_000,
-  requestMs: 30_000,
-  keepAliveMs: 72_000,
-  checkIntervalMs: 1_000,
-};
+import { serverOptions } from './server-options/index.js';
+import { STEPS } from './steps/index.js';
+import { stepHooks } from './steps/step.js';
 
 export interface AppOptions
   extends Partial<Pick<Settings, 'corsOrigins' | 'accessLog' | 'maxEventLoopDelayMs' | 'bodyLimitBytes'>> {
@@ -67,41 +38,6 @@ export interface AppOptions
   readonly auth?: (AuthSettings & VerifierOptions) | 'disabled';
 }
 
-/**
- * The headers every answer carries, in one list of steps: the request id, then the security
- * headers and the CORS headers that are the same on every answer (set in one step), then the
- * CORS headers that depend on the request's Origin when CORS_ORIGINS is a list.
- */
-function everyAnswerHeaders(corsOrigins: Settings['corsOrigins']): readonly RequestStep[] {
-  const cors = corsHeaders(corsOrigins);
-  return [echoRequestId, fixedHeaders(Object.freeze({ ...SECURITY_HEADERS, ...cors.fixed })), ...cors.perRequest];
-}
-
-/**
- * Errors Fastify raises before routing (an undecodable URL, say) run no hook, so they get the
- * same headers here, then the same problem JSON as every other error.
- */
-function answerFrameworkErrors(
-  headerSteps: readonly RequestStep[],
-): NonNullable<FastifyServerOptions['frameworkErrors']> {
-  return (error, request, reply) => {
-    for (const step of headerSteps) step(request, reply);
-    answerError(error, request, reply);
-  };
-}
-
-/**
- * A module's operationId namespace: its package name as MODULES gave it, without the scope
- * (`blueprint`, `greet-v1`), numbered when the same name is mounted again.
- */
-function namespaceOf(packageName: string, index: number, modules: readonly MountedModule[]): string {
-  const stem = (name: string) => name.replace(/^@[^/]+\//, '');
-  const earlier = modules
-    .slice(0, index)
-    .filter((other) => stem(other.packageName ?? other.module.name) === stem(packageName));
-  return earlier.length === 0 ? stem(packageName) : `${stem(packageName)}${earlier.length + 1}`;
-}
-
 /** Who checks tokens: a verifier for a provider, `disabled`, or nobody (protected routes then refuse all). */
 function verifierFor(auth: AppOptions['auth']): TokenVerifier | 'disabled' | undefined {
   if (auth === undefined || auth === 'disabled') return auth;
@@ -109,7 +45,11 @@ function verifierFor(auth: AppOptions['auth']): TokenVerifier | 'disabled' | und
   return new TokenVerifier({ issuer, audience }, options);
 }
 
-/** Builds the service without listening: main.ts listens, tests use inject(). */
+/**
+ * Builds the service without listening (main.ts listens, tests use inject()). It only composes,
+ * one kind of concern a folder: the constructor's options (server-options/), the work done on
+ * every answer (steps/), the plugins (plugins/), then the routes (routes/).
+ */
 export async function buildApp(options: AppOptions): Promise<FastifyInstance> {
   const {
     modules,
@@ -120,46 +60,34 @@ export async function buildApp(options: AppOptions): Promise<FastifyInstance> {
     timeouts = SOCKET_TIMEOUTS,
     lifecycleTimeouts = LIFECYCLE_TIMEOUTS,
   } = options;
-  const headerSteps = everyAnswerHeaders(corsOrigins);
+  const steps = STEPS.map((step) => step({ corsOrigins }));
   const verifier = verifierFor(options.auth);
   const app = Fastify({
     ...(options.logger && { loggerInstance: options.logger }),
-    genReqId: requestIdOf,
-    childLoggerFactory: childLoggerWithTraceId,
-    logController: new AccessLog(accessLog),
-    frameworkErrors: answerFrameworkErrors(headerSteps),
-    schemaController,
-    bodyLimit: bodyLimitBytes,
-    // Long enough that over-long names reach validation and get 400, not a bare 404.
-    routerOptions: { maxParamLength: 1000 },
-    http: { headersTimeout: timeouts.headersMs, connectionsCheckingInterval: timeouts.checkIntervalMs },
-    requestTimeout: timeouts.requestMs,
-    keepAliveTimeout: timeouts.keepAliveMs,
+    ...serverOptions({ accessLog, bodyLimitBytes, timeouts, steps }),
   });
 
   if (options.instrumentation) await app.register(options.instrumentation);
-  // Cross-cutting behaviour first: its hooks then apply to every route registered after it.
-  await app.register(readinessPlugin);
-  await app.register(errorsPlugin);
-  await app.register(routeTablePlugin);
+  // The plugins, before any route: each sees, through onRoute, every route registered after it
+  // (test/rest/app.test.ts checks that every route is in the route table and the document).
+  await app.register(readiness);
+  await app.register(routeTable);
+  // After the route table, which its 404/405/308 answers read.
+  await app.register(errors);
   // Before the trailing slash: both put a hook first on a route, and the redirect, which tells
   // nothing, must come before the token check.
-  await app.register(authenticationPlugin, { verifier });
-  await app.register(trailingSlashPlugin);
-  await app.register(requestBodiesPlugin, { bodyLimitBytes });
-  // No route matched: 405, a 308 to the slashed path, or 404, from the route table.
-  app.setNotFoundHandler(answerUnrouted(app));
-  // Every answer's headers, then on the way out Connection: close while draining and the
-  // JSON representation: one synchronous hook each (request-steps.ts says why).
-  app.addHook('onRequest', onRequestSteps(headerSteps));
-  app.addHook('onSend', onSendSteps([closeWhenDraining(app.readiness), negotiateRepresentation]));
-  await app.register(corsPreflight, { origins: corsOrigins, routeTable: app.routeTable });
-  // OpenAPI and metrics before every route: they see only routes added after them.
-  await app.register(openapiPlugin, {
+  await app.register(authentication, { verifier });
+  await app.register(trailingSlash);
+  await app.register(requestBodies, { bodyLimitBytes });
+  await app.register(corsPreflight, { origins: corsOrigins });
+  await app.register(openapi, {
     modules,
     ...(verifier instanceof TokenVerifier && { issuer: verifier.settings.issuer }),
   });
-  await app.register(metricsPlugin);
+  await app.register(metrics);
+  const { onRequest, onSend } = stepHooks(steps);
+  app.addHook('onRequest', onRequest);
+  app.addHook('onSend', onSend);
 
   // Each module's routes, readiness and clean-up for this app (a module with create() gets its own).
   const instances = await createInstances(modules, app.log);
@@ -183,38 +111,12 @@ export async function buildApp(options: AppOptions): Promise<FastifyInstance> {
 
   // The API: the service's greetings and the modules, behind load shedding.
   await app.register(async (api) => {
-    await api.register(loadSheddingPlugin, { maxEventLoopDelayMs });
+    await api.register(loadShedding, { maxEventLoopDelayMs });
     await api.register(async (greetings) => {
       greetings.addHook('onRoute', documentRoutes('greetings', 'greetings', { api: true }));
       await greetings.register(greetingRoutes);
     });
-    for (const [index, { module, prefix, packageName = module.name }] of modules.entries()) {
-      const { instance } = instances.find((live) => live.module === module) ?? {};
-      await api.register(
-        async (scope) => {
-          // Every log line of a request the module serves says which module served it.
-          scope.setChildLoggerFactory(function moduleChildLogger(logger, bindings, logOptions, rawRequest) {
-            return childLoggerWithTraceId.call(
-              this,
-              logger,
-              { ...bindings, module: module.name },
-              logOptions,
-              rawRequest,
-            );
-          });
-          scope.addHook(
-            'onRoute',
-            documentRoutes(module.openapi.tag, namespaceOf(packageName, index, modules), { api: true }),
-          );
-          // Which module serves the route: traces name it (tracing.ts).
-          scope.addHook('onRoute', (route) => {
-            route.config = { ...route.config, servedBy: { name: module.name, version: module.version } };
-          });
-          if (instance) await scope.register(instance.routes);
-        },
-        { prefix },
-      );
-    }
+    await api.register(moduleRoutes, { modules, instances });
   });
   // onClose runs once the server has answered every request in flight.
   app.addHook('onClose', async () => {

@@ -7,11 +7,16 @@ import { redirectToSlashed } from './trailing-slash.js';
 /**
  * Every error becomes problem JSON. A 4xx tells the client what was wrong with its request,
  * logged as one line (it is the client's mistake, not the service's: no stack); a 5xx says only
- * its status, and the details, stack included, go to the log at error.
+ * its status, and the details, stack included, go to the log at error. A request no route
+ * matches gets Flask's 405 or 308 from the route table (registered before), else 404. Errors
+ * before routing are answered alike (server-options/framework-errors.ts).
  */
-export const errorsPlugin = fp(async (app) => {
+const errors = fp(async (app) => {
   app.setErrorHandler(answerError);
+  app.setNotFoundHandler(answerUnrouted(app));
 });
+
+export default errors;
 
 export function answerError(error: FastifyError, request: FastifyRequest, reply: FastifyReply): FastifyReply {
   const status =
@@ -32,7 +37,7 @@ export function answerError(error: FastifyError, request: FastifyRequest, reply:
  * methods answers 405 with `Allow`; the slash-less form of a route redirects with 308 (which
  * keeps the method and body) when the slashed one takes the method, else 405 too; the rest is 404.
  */
-export function answerUnrouted(app: FastifyInstance) {
+function answerUnrouted(app: FastifyInstance) {
   return (request: FastifyRequest, reply: FastifyReply): FastifyReply | Promise<FastifyReply> => {
     const [path = ''] = request.url.split('?', 1);
     const here = app.routeTable.at(path);

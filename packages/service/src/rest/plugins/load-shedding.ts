@@ -7,9 +7,11 @@ import fp from 'fastify-plugin';
  * The delay is the mean over under-pressure's default 1 s sample: a shorter sample reads
  * a start-up pause (schema compilation) as overload and sheds the first requests.
  */
-export const loadSheddingPlugin = fp<{ maxEventLoopDelayMs: number }>(async (app, { maxEventLoopDelayMs }) => {
+const loadShedding = fp<{ maxEventLoopDelayMs: number }>(async (app, { maxEventLoopDelayMs }) => {
   await app.register(underPressure, {
     maxEventLoopDelay: maxEventLoopDelayMs,
     retryAfter: 1,
   });
 });
+
+export default loadShedding;

@@ -54,7 +54,7 @@ declare module 'fastify' {
  * prom-client's registry is global: it is emptied when an app starts, so a second app built in
  * the same process (as the tests do) does not fail on metrics registered twice.
  */
-export const metricsPlugin = fp(async (app) => {
+const metrics = fp(async (app) => {
   register.clear();
   collectDefaultMetrics();
   const histogram = new Histogram({
@@ -80,3 +80,5 @@ export const metricsPlugin = fp(async (app) => {
     route.onResponse = [...[route.onResponse ?? []].flat(), observe];
   });
 });
+
+export default metrics;

@@ -15,48 +15,46 @@ const NO_ISSUER = 'https://issuer.invalid';
  * operations routes. Routes that declare scopes need a token from the OpenID provider AUTH_ISSUER
  * names; every other operation says `security: []` itself (a document-level one is not copied).
  */
-export const openapiPlugin = fp<{ modules: readonly MountedModule[]; issuer?: string }>(
-  async (app, { modules, issuer }) => {
-    const moduleTags = new Map(modules.map(({ module }) => [module.openapi.tag, module.openapi.description]));
-    app.addSchema(PROBLEM);
-    await app.register(swagger, {
-      // Shared schemas keep their $id as their name under components/schemas (`Problem`).
-      refResolver: { buildLocalReference: (json, _baseUri, _fragment, index) => String(json.$id ?? `def-${index}`) },
-      // The security scheme only where an operation uses it: a scheme nothing uses is a lint warning.
-      transformObject: (documents) =>
-        'openapiObject' in documents
-          ? withoutUnusedScheme(documents.openapiObject as OpenApiDocument)
-          : documents.swaggerObject,
-      openapi: {
-        openapi: '3.1.0',
-        info: {
-          title: serviceInfo.name,
-          version: serviceInfo.version,
-          description: 'Greetings from the service core and from the modules it mounts.',
-          ...(serviceInfo.license && { license: { name: serviceInfo.license, identifier: serviceInfo.license } }),
-          ...(serviceInfo.homepage && { contact: { name: serviceInfo.name, url: serviceInfo.homepage } }),
-        },
-        servers: [{ url: '/', description: 'This service, wherever it is reached' }],
-        components: {
-          securitySchemes: {
-            [SCHEME]: {
-              type: 'openIdConnect',
-              openIdConnectUrl: `${issuer ?? NO_ISSUER}/.well-known/openid-configuration`,
-              description:
-                'Access tokens from the OpenID provider that AUTH_ISSUER names, with the scopes an operation lists',
-            },
+const openapi = fp<{ modules: readonly MountedModule[]; issuer?: string }>(async (app, { modules, issuer }) => {
+  const moduleTags = new Map(modules.map(({ module }) => [module.openapi.tag, module.openapi.description]));
+  app.addSchema(PROBLEM);
+  await app.register(swagger, {
+    // Shared schemas keep their $id as their name under components/schemas (`Problem`).
+    refResolver: { buildLocalReference: (json, _baseUri, _fragment, index) => String(json.$id ?? `def-${index}`) },
+    // The security scheme only where an operation uses it: a scheme nothing uses is a lint warning.
+    transformObject: (documents) =>
+      'openapiObject' in documents
+        ? withoutUnusedScheme(documents.openapiObject as OpenApiDocument)
+        : documents.swaggerObject,
+    openapi: {
+      openapi: '3.1.0',
+      info: {
+        title: serviceInfo.name,
+        version: serviceInfo.version,
+        description: 'Greetings from the service core and from the modules it mounts.',
+        ...(serviceInfo.license && { license: { name: serviceInfo.license, identifier: serviceInfo.license } }),
+        ...(serviceInfo.homepage && { contact: { name: serviceInfo.name, url: serviceInfo.homepage } }),
+      },
+      servers: [{ url: '/', description: 'This service, wherever it is reached' }],
+      components: {
+        securitySchemes: {
+          [SCHEME]: {
+            type: 'openIdConnect',
+            openIdConnectUrl: `${issuer ?? NO_ISSUER}/.well-known/openid-configuration`,
+            description:
+              'Access tokens from the OpenID provider that AUTH_ISSUER names, with the scopes an operation lists',
           },
         },
-        security: [],
-        tags: [
-          { name: 'greetings', description: "The service's own greetings" },
-          { name: 'operations', description: 'Health, readiness, version and metrics' },
-          ...[...moduleTags].map(([name, description]) => ({ name, description })),
-        ],
       },
-    });
-  },
-);
+      security: [],
+      tags: [
+        { name: 'greetings', description: "The service's own greetings" },
+        { name: 'operations', description: 'Health, readiness, version and metrics' },
+        ...[...moduleTags].map(([name, description]) => ({ name, description })),
+      ],
+    },
+  });
+});
 
 interface OpenApiDocument {
   readonly paths?: Record<string, Record<string, { readonly security?: readonly Record<string, unknown>[] }>>;
@@ -123,6 +121,18 @@ export function documentRoutes(tag: string, namespace: string, { api }: { api: b
   };
 }
 
+/**
+ * A module's operationId namespace: its package name as MODULES gave it, without the scope
+ * (`blueprint`, `greet-v1`), numbered when the same name is mounted again.
+ */
+export function namespaceOf(packageName: string, index: number, modules: readonly MountedModule[]): string {
+  const stem = (name: string) => name.replace(/^@[^/]+\//, '');
+  const earlier = modules
+    .slice(0, index)
+    .filter((other) => stem(other.packageName ?? other.module.name) === stem(packageName));
+  return earlier.length === 0 ? stem(packageName) : `${stem(packageName)}${earlier.length + 1}`;
+}
+
 /** `GET /` → `get`, `GET /:name/` → `getByName`, `GET /openapi.json` → `getOpenapiJson`. */
 function operationName(method: string, path: string): string {
   const words = path
@@ -131,3 +141,5 @@ function operationName(method: string, path: string): string {
     .flatMap((segment) => (segment.startsWith(':') ? ['by', segment.slice(1)] : segment.split(/[^A-Za-z0-9]+/)));
   return [method.toLowerCase(), ...words.map((word) => word.charAt(0).toUpperCase() + word.slice(1))].join('');
 }
+
+export default openapi;

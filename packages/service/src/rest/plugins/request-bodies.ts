@@ -24,7 +24,7 @@ function hasBody(headers: Record<string, string | string[] | undefined>): boolea
  * mangled). A route may lower the service's body limit (`bodyLimit`), never raise it; past the
  * limit Fastify answers 413. Checked per route, so routes without a body pay nothing.
  */
-export const requestBodiesPlugin = fp<{ bodyLimitBytes: number }>(async (app, { bodyLimitBytes }) => {
+const requestBodies = fp<{ bodyLimitBytes: number }>(async (app, { bodyLimitBytes }) => {
   app.addContentTypeParser(JSON_SUFFIX, { parseAs: 'string' }, app.getDefaultJsonParser('error', 'error'));
   app.addHook('onRoute', (route) => {
     if (route.bodyLimit !== undefined) route.bodyLimit = Math.min(route.bodyLimit, bodyLimitBytes);
@@ -52,3 +52,5 @@ function mediaTypeProblem(header: string | undefined, accepted: ReadonlySet<stri
   }
   return undefined;
 }
+
+export default requestBodies;

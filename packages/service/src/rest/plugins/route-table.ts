@@ -27,7 +27,7 @@ const paramShape = (url: string) => url.replace(/:[A-Za-z0-9_]+(?=\/|$)/g, ':p')
  * left out: @fastify/cors answers `OPTIONS *`, which matches every path and would turn every
  * 404 into a 405. A path's `Allow` lists OPTIONS anyway, since the preflight answers it.
  */
-export const routeTablePlugin = fp(async (app) => {
+const routeTable = fp(async (app) => {
   const router = FindMyWay();
   const entries = new Map<string, { methods: Set<string>; headers: Set<string> }>();
   const entryAt = (url: string) => {
@@ -60,3 +60,5 @@ export const routeTablePlugin = fp(async (app) => {
 export function allowHeader(entry: PathEntry): string {
   return [...new Set([...entry.methods, 'OPTIONS'])].sort().join(', ');
 }
+
+export default routeTable;

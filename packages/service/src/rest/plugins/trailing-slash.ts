@@ -7,7 +7,7 @@ import fp from 'fastify-plugin';
  * method. Every other slash-less path matches no route, and the not-found handler redirects it
  * from the route table (answerUnrouted in errors.ts).
  */
-export const trailingSlashPlugin = fp(async (app) => {
+const trailingSlash = fp(async (app) => {
   app.addHook('onRoute', (route) => {
     if (route.prefix !== '' && route.routePath === '') {
       // One options object serves both routes: the hook redirects `/x` and lets `/x/` through.
@@ -36,3 +36,5 @@ function percentEncodeUnsafe(url: string): string {
     [...Buffer.from(char, 'utf8')].map((byte) => `%${byte.toString(16).toUpperCase().padStart(2, '0')}`).join(''),
   );
 }
+
+export default trailingSlash;

@@ -2,14 +2,13 @@
 import assert from 'node:assert/strict';
 import { test } from 'node:test';
 import Fastify, { type FastifyError } from 'fastify';
-import { answerUnrouted, errorsPlugin } from '../../../src/rest/plugins/errors.js';
-import { routeTablePlugin } from '../../../src/rest/plugins/route-table.js';
+import errors from '../../../src/rest/plugins/errors.js';
+import routeTable from '../../../src/rest/plugins/route-table.js';
 
 test('a 4xx becomes problem JSON with its message; a 5xx says only its status; a 404 says no route', async (t) => {
   const app = Fastify();
-  await app.register(errorsPlugin);
-  await app.register(routeTablePlugin);
-  app.setNotFoundHandler(answerUnrouted(app));
+  await app.register(routeTable);
+  await app.register(errors);
   app.get('/refused', async () => {
     throw Object.assign(new Error('the name is too long'), { statusCode: 400 }) as FastifyError;
   });

@@ -2,7 +2,7 @@
 import assert from 'node:assert/strict';
 import { test } from 'node:test';
 import Fastify from 'fastify';
-import { metricsPlugin } from '../../../src/rest/plugins/metrics.js';
+import metrics from '../../../src/rest/plugins/metrics.js';
 
 const count = (exposition: string, labels: string) =>
   new RegExp(`^http_request_duration_seconds_count\\{${labels}\\} (\\d+)$`, 'm').exec(exposition)?.[1];
@@ -10,7 +10,7 @@ const count = (exposition: string, labels: string) =>
 test('each request is counted in the histogram by method, route template and status', async (t) => {
   const app = Fastify();
   app.get('/before', async () => 'not measured: registered before the plugin');
-  await app.register(metricsPlugin);
+  await app.register(metrics);
   app.get('/:name/', async (request, reply) =>
     (request.params as { name: string }).name === 'bad' ? reply.code(400).send('no') : 'ok',
   );
@@ -32,7 +32,7 @@ test('each request is counted in the histogram by method, route template and sta
 
 test('the duration observed is the time the answer took', async (t) => {
   const app = Fastify();
-  await app.register(metricsPlugin);
+  await app.register(metrics);
   app.get('/slow', async () => {
     await new Promise((resolve) => setTimeout(resolve, 30));
     return 'ok';

@@ -3,11 +3,11 @@ import assert from 'node:assert/strict';
 import { test } from 'node:test';
 import blueprint from '@simple-rest/blueprint';
 import Fastify from 'fastify';
-import { openapiPlugin } from '../../../src/rest/plugins/openapi.js';
+import openapi from '../../../src/rest/plugins/openapi.js';
 
 test('routes registered after it are documented, and each mounted module has its tag', async (t) => {
   const app = Fastify();
-  await app.register(openapiPlugin, { modules: [{ module: blueprint, prefix: '/blueprint' }] });
+  await app.register(openapi, { modules: [{ module: blueprint, prefix: '/blueprint' }] });
   app.get('/:name/', { schema: { summary: 'Greet', tags: ['greetings'] } }, async () => 'ok');
   t.after(() => app.close());
   await app.ready();

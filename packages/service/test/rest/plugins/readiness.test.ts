@@ -2,13 +2,14 @@
 import assert from 'node:assert/strict';
 import { test } from 'node:test';
 import Fastify from 'fastify';
-import { closeWhenDraining, readinessPlugin } from '../../../src/rest/plugins/readiness.js';
-import { onSendSteps } from '../../../src/rest/request-steps.js';
+import readiness from '../../../src/rest/plugins/readiness.js';
+import connectionClose from '../../../src/rest/steps/connection-close.js';
+import { stepHooks } from '../../../src/rest/steps/step.js';
 
 test('while draining, every answer says Connection: close, even one begun before draining', async (t) => {
   const app = Fastify();
-  await app.register(readinessPlugin);
-  app.addHook('onSend', onSendSteps([closeWhenDraining(app.readiness)]));
+  await app.register(readiness);
+  app.addHook('onSend', stepHooks([connectionClose({ corsOrigins: '*' })]).onSend);
   app.get('/', async () => 'ok');
   app.get('/drain-midway', async () => {
     app.readiness.draining = true;

@@ -3,9 +3,10 @@
 import assert from 'node:assert/strict';
 import { type TestContext, test } from 'node:test';
 import Fastify from 'fastify';
-import { errorsPlugin } from '../../../src/rest/plugins/errors.js';
-import { requestBodiesPlugin } from '../../../src/rest/plugins/request-bodies.js';
-import { schemaController } from '../../../src/rest/validation.js';
+import errors from '../../../src/rest/plugins/errors.js';
+import requestBodies from '../../../src/rest/plugins/request-bodies.js';
+import routeTable from '../../../src/rest/plugins/route-table.js';
+import { schemaController } from '../../../src/rest/server-options/validation.js';
 
 const textBody = {
   type: 'object',
@@ -16,8 +17,9 @@ const textBody = {
 
 async function bareApp(t: TestContext, bodyLimitBytes = 1000) {
   const app = Fastify({ schemaController, bodyLimit: bodyLimitBytes });
-  await app.register(errorsPlugin);
-  await app.register(requestBodiesPlugin, { bodyLimitBytes });
+  await app.register(routeTable);
+  await app.register(errors);
+  await app.register(requestBodies, { bodyLimitBytes });
   app.put(
     '/json/:n/',
     { schema: { body: textBody, params: { type: 'object', properties: { n: { type: 'integer' } } } } },

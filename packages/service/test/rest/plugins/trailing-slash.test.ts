@@ -1,18 +1,17 @@
-// What a request no route matches gets (errors.ts answerUnrouted, with the route table and the
-// trailing-slash plugin), on a bare Fastify app as app.ts composes them: Flask's 308 and 405.
+// What a request no route matches gets (the errors plugin's not-found handler, with the route
+// table and the trailing-slash plugin), on a bare Fastify app as app.ts composes them: Flask's 308 and 405.
 import assert from 'node:assert/strict';
 import { type TestContext, test } from 'node:test';
 import Fastify from 'fastify';
-import { answerUnrouted, errorsPlugin } from '../../../src/rest/plugins/errors.js';
-import { routeTablePlugin } from '../../../src/rest/plugins/route-table.js';
-import { trailingSlashPlugin } from '../../../src/rest/plugins/trailing-slash.js';
+import errors from '../../../src/rest/plugins/errors.js';
+import routeTable from '../../../src/rest/plugins/route-table.js';
+import trailingSlash from '../../../src/rest/plugins/trailing-slash.js';
 
 async function bareApp(t: TestContext) {
   const app = Fastify();
-  await app.register(errorsPlugin);
-  await app.register(routeTablePlugin);
-  await app.register(trailingSlashPlugin);
-  app.setNotFoundHandler(answerUnrouted(app));
+  await app.register(routeTable);
+  await app.register(errors);
+  await app.register(trailingSlash);
   app.get('/:name/', async () => 'named');
   app.put('/items/:id/', async (request) => request.body);
   await app.register(

@@ -1,4 +1,5 @@
 import { type FastifyReply, type FastifyRequest, LogController } from 'fastify';
+import type { ServerOption } from './server-option.js';
 
 /**
  * Replaces Fastify's two lines per request with one access-log line, written when the
@@ -26,3 +27,8 @@ export class AccessLog extends LogController {
     else request.log.info(line, 'request completed');
   }
 }
+
+/** One access-log line per request, or none (ACCESS_LOG). */
+const accessLog: ServerOption = ({ accessLog: enabled }) => ({ logController: new AccessLog(enabled) });
+
+export default accessLog;

@@ -1,5 +1,6 @@
 import { AjvCompiler } from '@fastify/ajv-compiler';
 import type { FastifyServerOptions } from 'fastify';
+import type { ServerOption } from './server-option.js';
 
 // One pool for every app in the process: an Ajv instance per set of options and shared schemas,
 // not one per app or encapsulation context.
@@ -23,3 +24,13 @@ export const schemaController: NonNullable<FastifyServerOptions['schemaControlle
     },
   },
 };
+
+/** The validators (schemaController), and the body limit they work within. */
+const validation: ServerOption = ({ bodyLimitBytes }) => ({
+  schemaController,
+  bodyLimit: bodyLimitBytes,
+  // Long enough that over-long names reach validation and get 400, not a bare 404.
+  routerOptions: { maxParamLength: 1000 },
+});
+
+export default validation;

@@ -1,18 +1,19 @@
-// CORS alone, on a bare Fastify app: the fast path's headers, held to @fastify/cors's.
+// CORS alone, on a bare Fastify app: the step's headers (steps/cors-headers.ts) and the
+// preflights (plugins/cors-preflight.ts), held to what @fastify/cors itself sends.
 import assert from 'node:assert/strict';
 import { type TestContext, test } from 'node:test';
 import cors from '@fastify/cors';
 import Fastify from 'fastify';
-import { type CorsOrigins, corsHeaders, corsPreflight } from '../../../src/rest/plugins/cors.js';
-import { routeTablePlugin } from '../../../src/rest/plugins/route-table.js';
-import { fixedHeaders, onRequestSteps } from '../../../src/rest/request-steps.js';
+import corsPreflight, { type CorsOrigins } from '../../src/rest/plugins/cors-preflight.js';
+import routeTable from '../../src/rest/plugins/route-table.js';
+import corsHeaders from '../../src/rest/steps/cors-headers.js';
+import { stepHooks } from '../../src/rest/steps/step.js';
 
 async function bareApp(t: TestContext, origins: CorsOrigins) {
   const app = Fastify();
-  const { fixed, perRequest } = corsHeaders(origins);
-  app.addHook('onRequest', onRequestSteps([fixedHeaders(fixed), ...perRequest]));
-  await app.register(routeTablePlugin);
-  await app.register(corsPreflight, { origins, routeTable: app.routeTable });
+  app.addHook('onRequest', stepHooks([corsHeaders({ corsOrigins: origins })]).onRequest);
+  await app.register(routeTable);
+  await app.register(corsPreflight, { origins });
   app.get('/', async () => 'ok');
   app.route({
     method: ['PUT', 'DELETE'],

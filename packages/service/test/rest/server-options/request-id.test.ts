@@ -2,12 +2,13 @@
 import assert from 'node:assert/strict';
 import { test } from 'node:test';
 import Fastify from 'fastify';
-import { echoRequestId, requestIdOf } from '../../../src/rest/plugins/request-id.js';
-import { onRequestSteps } from '../../../src/rest/request-steps.js';
+import requestIdOption from '../../../src/rest/server-options/request-id.js';
+import requestIdStep from '../../../src/rest/steps/request-id.js';
+import { stepHooks } from '../../../src/rest/steps/step.js';
 
 test("a well-formed caller's id is kept and echoed; anything else is replaced by a UUID", async (t) => {
-  const app = Fastify({ genReqId: requestIdOf });
-  app.addHook('onRequest', onRequestSteps([echoRequestId]));
+  const app = Fastify(requestIdOption({} as never));
+  app.addHook('onRequest', stepHooks([requestIdStep({ corsOrigins: '*' })]).onRequest);
   app.get('/', async (request) => request.id);
   t.after(() => app.close());
   const kept = await app.inject({ url: '/', headers: { 'x-request-id': 'trace-42.a:b_c' } });

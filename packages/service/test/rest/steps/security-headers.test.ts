@@ -2,12 +2,12 @@
 import assert from 'node:assert/strict';
 import { test } from 'node:test';
 import Fastify from 'fastify';
-import { SECURITY_HEADERS } from '../../../src/rest/plugins/security-headers.js';
-import { fixedHeaders, onRequestSteps } from '../../../src/rest/request-steps.js';
+import securityHeaders, { SECURITY_HEADERS } from '../../../src/rest/steps/security-headers.js';
+import { stepHooks } from '../../../src/rest/steps/step.js';
 
 test("helmet's headers for an API, on a route's answer and on Fastify's own 404", async (t) => {
   const app = Fastify();
-  app.addHook('onRequest', onRequestSteps([fixedHeaders(SECURITY_HEADERS)]));
+  app.addHook('onRequest', stepHooks([securityHeaders({ corsOrigins: '*' })]).onRequest);
   app.get('/', async () => 'ok');
   t.after(() => app.close());
   for (const url of ['/', '/missing']) {

@@ -2,12 +2,12 @@
 import assert from 'node:assert/strict';
 import { type TestContext, test } from 'node:test';
 import Fastify from 'fastify';
-import { negotiateRepresentation } from '../../../src/rest/plugins/content-negotiation.js';
-import { onSendSteps } from '../../../src/rest/request-steps.js';
+import contentNegotiation from '../../../src/rest/steps/content-negotiation.js';
+import { stepHooks } from '../../../src/rest/steps/step.js';
 
 async function bareApp(t: TestContext) {
   const app = Fastify();
-  app.addHook('onSend', onSendSteps([negotiateRepresentation]));
+  app.addHook('onSend', stepHooks([contentNegotiation({ corsOrigins: '*' })]).onSend);
   app.get('/text', async () => 'Hallo!');
   app.get('/varied', async (_request, reply) => reply.header('vary', 'Origin').send('Hallo!'));
   app.get('/object', async () => ({ status: 'ok' }));

@@ -1,7 +1,7 @@
 // Trace context in the logs: the parser alone, then the service's log lines.
 import assert from 'node:assert/strict';
 import { test } from 'node:test';
-import { traceIdOf } from '../../../src/rest/plugins/trace-context.js';
+import { traceIdOf } from '../../../src/rest/server-options/trace-context.js';
 import { buildTestApp, capturingLogger } from '../../support/app.js';
 
 const TRACE_ID = '4bf92f3577b34da6a3ce929d0e0e4736';

@@ -1,6 +1,6 @@
 import { randomUUID } from 'node:crypto';
 import type { IncomingMessage } from 'node:http';
-import type { RequestStep } from '../request-steps.js';
+import type { ServerOption } from './server-option.js';
 
 const REQUEST_ID_HEADER = 'x-request-id';
 const WELL_FORMED_REQUEST_ID = /^[A-Za-z0-9._:-]{1,128}$/;
@@ -11,7 +11,7 @@ export function requestIdOf(request: IncomingMessage): string {
   return typeof offered === 'string' && WELL_FORMED_REQUEST_ID.test(offered) ? offered : randomUUID();
 }
 
-/** Echoes the request id on every response, so a caller can quote it against the logs. */
-export const echoRequestId: RequestStep = (request, reply) => {
-  reply.header(REQUEST_ID_HEADER, request.id);
-};
+/** Request ids: the caller's `X-Request-Id` when well formed (steps/request-id.ts echoes it). */
+const requestId: ServerOption = () => ({ genReqId: requestIdOf });
+
+export default requestId;

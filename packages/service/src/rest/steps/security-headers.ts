@@ -1,5 +1,6 @@
 import type { IncomingMessage, ServerResponse } from 'node:http';
 import helmet from 'helmet';
+import type { StepFactory } from './step.js';
 
 // An API serves no pages but /docs, so the CSP allows only same-origin resources;
 // resources may be read cross-origin because CORS lets any origin read our answers.
@@ -10,8 +11,8 @@ const helmetOptions = {
 
 /**
  * The headers helmet sets for these options. They use no per-request input (no CSP nonces),
- * so helmet computes them once here instead of running its middleware on every request;
- * app.ts sets them with the other fixed headers in one step (docs/benchmarks.md).
+ * so helmet computes them once here instead of running its middleware on every request, and
+ * they are set with the other fixed headers in one call (step.ts; docs/benchmarks.md).
  */
 export const SECURITY_HEADERS: Readonly<Record<string, string>> = (() => {
   const headers: Record<string, string> = {};
@@ -26,3 +27,8 @@ export const SECURITY_HEADERS: Readonly<Record<string, string>> = (() => {
   helmet(helmetOptions)({} as IncomingMessage, recorder as unknown as ServerResponse, () => undefined);
   return Object.freeze(headers);
 })();
+
+/** helmet's headers for an API on every answer, errors included. */
+const securityHeaders: StepFactory = () => ({ headers: SECURITY_HEADERS });
+
+export default securityHeaders;

@@ -1,5 +1,6 @@
 import type { IncomingHttpHeaders } from 'node:http';
 import type { FastifyServerOptions } from 'fastify';
+import type { ServerOption } from './server-option.js';
 
 // W3C Trace Context: version-traceid-parentid-flags in lower-case hex; versions after 00 may
 // append fields. Version ff, and an all-zero trace id or parent id, are invalid.
@@ -34,3 +35,8 @@ export const childLoggerWithTraceId: NonNullable<FastifyServerOptions['childLogg
   const traceId = traceIdOf(rawRequest.headers);
   return logger.child(traceId === undefined ? bindings : { ...bindings, trace_id: traceId }, options);
 };
+
+/** Each request's logger carries the caller's trace id (childLoggerWithTraceId). */
+const traceContext: ServerOption = () => ({ childLoggerFactory: childLoggerWithTraceId });
+
+export default traceContext;

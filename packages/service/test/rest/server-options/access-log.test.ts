@@ -2,7 +2,7 @@
 import assert from 'node:assert/strict';
 import { test } from 'node:test';
 import Fastify from 'fastify';
-import { AccessLog } from '../../../src/rest/plugins/access-log.js';
+import { AccessLog } from '../../../src/rest/server-options/access-log.js';
 import { capturingLogger } from '../../support/app.js';
 
 for (const enabled of [true, false]) {

@@ -1,0 +1,10 @@
+import type { StepFactory } from './step.js';
+
+/** Echoes the request id (server-options/request-id.ts chooses it) on every answer, so a caller can quote it against the logs. */
+const requestId: StepFactory = () => ({
+  onRequest: (request, reply) => {
+    reply.header('x-request-id', request.id);
+  },
+});
+
+export default requestId;

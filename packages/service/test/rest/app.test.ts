@@ -1,0 +1,46 @@
+// How buildApp composes: the plugins come before every route, so each sees all of them.
+import assert from 'node:assert/strict';
+import { test } from 'node:test';
+import type { RouteOptions } from 'fastify';
+import fp from 'fastify-plugin';
+import { buildTestApp } from '../support/app.js';
+
+test('every route is in the route table, in the OpenAPI document (unless hidden) and measured: no plugin comes after a route', async (t) => {
+  // Each route as registered, and its options object, which later plugins' hooks complete.
+  const routes: { method: RouteOptions['method']; url: string; hidden: boolean; options: RouteOptions }[] = [];
+  const app = await buildTestApp(t, {
+    moduleList: '@simple-rest/blueprint,@simple-rest/dice,@simple-rest/notes',
+    auth: 'disabled',
+    instrumentation: fp((instance, _options, done) => {
+      instance.addHook('onRoute', (route) => {
+        routes.push({ method: route.method, url: route.url, hidden: route.schema?.hide === true, options: route });
+      });
+      done();
+    }),
+  });
+  await app.ready();
+  const document = (await app.inject({ url: '/openapi.json' })).json() as {
+    paths: Record<string, Record<string, unknown>>;
+  };
+  const checked = routes.filter((route) => ![route.method].flat().some((method) => method === 'OPTIONS'));
+  assert.ok(checked.length > 20);
+  for (const route of checked) {
+    for (const method of [route.method].flat()) {
+      const path = route.url.replace(/:[^/]+/g, 'x').replace(/\*$/, 'x');
+      assert.ok(app.routeTable.at(path)?.methods.has(method), `${method} ${route.url} is not in the route table`);
+      if (method === 'HEAD' || route.hidden) continue;
+      const documented = route.url.replace(/:([^/]+)/g, '{$1}');
+      const slashed = documented.endsWith('/') || documented.includes('.') ? documented : `${documented}/`;
+      const operation =
+        document.paths[documented]?.[method.toLowerCase()] ?? document.paths[slashed]?.[method.toLowerCase()];
+      assert.ok(operation, `${method} ${route.url} is not in the OpenAPI document`);
+    }
+  }
+  // Metrics: every route but OPTIONS has its own onResponse hook, which the metrics plugin adds.
+  for (const route of checked.filter(({ method }) => method !== 'HEAD')) {
+    assert.ok(
+      [route.options.onResponse ?? []].flat().length > 0,
+      `${String(route.method)} ${route.url} is not measured`,
+    );
+  }
+});
