@@ -1,9 +1,9 @@
 // The notes module under load: GET and PUT /notes/{id}/ through the service's bundle, beside a
 // bare node:http server making the same database calls (the ceiling), on a real PostgreSQL
 // (started here, when installed) and on the embedded one. Interleaved rounds, medians.
+
+import { freePort, startPostgres, waitFor } from '@simple-rest/testing';
 import pg from 'pg';
-import { freePort } from '../packages/service/test/support/port.js';
-import { startPostgres } from '../packages/testing/src/index.js';
 import { start, stop } from './processes.js';
 import { type BenchServer, SERVICE_BUNDLE } from './servers.js';
 import { type Load, median, rotated, runWrk } from './wrk.js';
@@ -36,18 +36,18 @@ const OPERATIONS = [
 
 /** Writes the 100 notes the GET script reads, waiting (up to 30 s: the embedded database opens slowly) for the server. */
 async function seed(server: BenchServer, port: number): Promise<void> {
-  const started = Date.now();
   for (let id = 1; id <= 100; id++) {
-    for (;;) {
-      const res = await fetch(`http://127.0.0.1:${port}/notes/bench-${id}/`, {
-        method: 'PUT',
-        body: '{"text":"Buy milk, eggs and bread"}',
-        headers: { 'content-type': 'application/json' },
-      }).catch(() => undefined);
-      if (res?.status === 200 || res?.status === 201) break;
-      if (Date.now() - started > 30_000) throw new Error(`${server.name} did not take a note within 30 s`);
-      await new Promise((resolve) => setTimeout(resolve, 50));
-    }
+    await waitFor(
+      async () => {
+        const res = await fetch(`http://127.0.0.1:${port}/notes/bench-${id}/`, {
+          method: 'PUT',
+          body: '{"text":"Buy milk, eggs and bread"}',
+          headers: { 'content-type': 'application/json' },
+        });
+        return res.status === 200 || res.status === 201;
+      },
+      { what: `${server.name} takes note bench-${id}`, timeoutMs: 30_000 },
+    );
   }
 }
 

@@ -1,8 +1,7 @@
-// Starting, asking and stopping the servers a benchmark measures.
+// Starting, waiting for and stopping the servers a benchmark measures.
 import { type ChildProcess, spawn } from 'node:child_process';
 import { once } from 'node:events';
-import { get } from 'node:http';
-import { setTimeout as sleep } from 'node:timers/promises';
+import { requestAsIs, waitFor } from '@simple-rest/testing';
 import type { BenchServer } from './servers.js';
 
 export interface StartOptions {
@@ -38,36 +37,11 @@ export async function stop(child: ChildProcess): Promise<void> {
   await exited;
 }
 
-export function fetchOnce(port: number, path: string): Promise<{ status: number; body: string }> {
-  return new Promise((resolve, reject) => {
-    get({ host: '127.0.0.1', port, path, agent: false }, (response) => {
-      let body = '';
-      response.setEncoding('utf8').on('data', (chunk) => {
-        body += chunk;
-      });
-      response.on('end', () => resolve({ status: response.statusCode ?? 0, body }));
-    }).on('error', reject);
+/** Milliseconds from `since` to the first 200 on `/`, asked every 2 ms for at most 10 s. */
+export async function firstAnswer(server: BenchServer, port: number, since: number): Promise<number> {
+  await waitFor(async () => (await requestAsIs(`http://127.0.0.1:${port}`, '/')).statusCode === 200, {
+    what: `${server.name} answers GET /`,
+    intervalMs: 2,
   });
-}
-
-/**
- * Waits for the first 200 on `path`, asking every 2 ms for at most `limitMs`; resolves to the
- * milliseconds since `since`.
- */
-export async function firstAnswer(
-  server: BenchServer,
-  port: number,
-  since: number,
-  path = '/',
-  limitMs = 10_000,
-): Promise<number> {
-  while (performance.now() - since < limitMs) {
-    const ok = await fetchOnce(port, path).then(
-      (res) => res.status === 200,
-      () => false,
-    );
-    if (ok) return performance.now() - since;
-    await sleep(2);
-  }
-  throw new Error(`${server.name} did not answer ${path} within ${limitMs} ms`);
+  return performance.now() - since;
 }

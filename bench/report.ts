@@ -28,8 +28,23 @@ const START = '<!-- results:start -->';
 const END = '<!-- results:end -->';
 
 export function writeReport(run: BenchRun): void {
+  const section = renderResults(run);
+  const current = existsSync(DOC) ? readFileSync(DOC, 'utf8') : `# Benchmarks\n\n${START}\n${END}\n`;
+  const [before = '', rest = ''] = current.split(START);
+  const after = rest.split(END)[1] ?? '\n';
+  writeFileSync(DOC, `${before}${section}${after}`);
+  writeFileSync(CHART, chart(run.results, baselineOf(run)));
+}
+
+function baselineOf(run: BenchRun): BenchResult {
   const baseline = run.results.find((result) => result.name === CEILING);
   if (!baseline) throw new Error(`no "${CEILING}" in the results`);
+  return baseline;
+}
+
+/** The measured section of docs/benchmarks.md, between its markers: every figure with its ratio to the ceiling. */
+export function renderResults(run: BenchRun): string {
+  const baseline = baselineOf(run);
   // A figure wrk did not report (NaN in a run, null in its JSON) is shown as a dash.
   const figure = (value: number, digits: number) => (Number.isFinite(value) ? value.toFixed(digits) : '—');
   const ratio = (value: number, base: number) => (Number.isFinite(value) ? figure(value / base, 2) : '—');
@@ -40,7 +55,7 @@ export function writeReport(run: BenchRun): void {
   const machine = Object.entries(run.machine)
     .map(([key, value]) => `\`${key}\`: ${String(value)}`)
     .join(' · ');
-  const section = [
+  return [
     START,
     `Measured ${run.date} by \`npm run bench\` (raw figures: [bench/results/${run.date}.json](../bench/results/${run.date}.json)).`,
     '',
@@ -54,11 +69,6 @@ export function writeReport(run: BenchRun): void {
     ...notesTable(run, figure),
     END,
   ].join('\n');
-  const current = existsSync(DOC) ? readFileSync(DOC, 'utf8') : `# Benchmarks\n\n${START}\n${END}\n`;
-  const [before = '', rest = ''] = current.split(START);
-  const after = rest.split(END)[1] ?? '\n';
-  writeFileSync(DOC, `${before}${section}${after}`);
-  writeFileSync(CHART, chart(run.results, baseline));
 }
 
 /** The notes series: each server's figures and its ratio to the ceiling on the same database and operation. */

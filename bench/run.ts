@@ -14,32 +14,17 @@ import { createServer as createHttpServer } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { availableParallelism, cpus, release, tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { parseArgs } from 'node:util';
-import { CONTRACT } from '../packages/service/test/support/contract.js';
-import { freePort } from '../packages/service/test/support/port.js';
+import { freePort, requestAsIs } from '@simple-rest/testing';
 import { benchNotes, notesRatios } from './notes.js';
-import { fetchOnce, firstAnswer, start, stop } from './processes.js';
+import { parseBenchOptions } from './options.js';
+import { firstAnswer, start, stop } from './processes.js';
 import { type BenchResult, writeReport } from './report.js';
+import { CONTRACT_PATHS, contractBody } from './servers/contract-body.mjs';
 import { type BenchServer, CEILING, flaskServers, NODE_SERVERS, SERVICE_BUNDLE, withAccessLog } from './servers.js';
 import { type Load, median, rotated, runWrk, WRK } from './wrk.js';
 
-const { values: options } = parseArgs({
-  options: {
-    smoke: { type: 'boolean', default: false },
-    rounds: { type: 'string', default: '3' },
-    duration: { type: 'string', default: '4' },
-    connections: { type: 'string', default: '50' },
-    'cold-starts': { type: 'string', default: '9' },
-    only: { type: 'string' },
-    image: { type: 'string' },
-    compare: { type: 'string', multiple: true },
-  },
-});
-const smoke = options.smoke;
-const rounds = smoke ? 1 : Number(options.rounds);
-const durationS = smoke ? 1 : Number(options.duration);
-const connections = Number(options.connections);
-const coldStarts = smoke ? 1 : Number(options['cold-starts']);
+const options = parseBenchOptions(process.argv.slice(2));
+const { smoke, rounds, durationS, connections, coldStarts } = options;
 const pinned = availableParallelism() >= 2 && existsSync('/usr/bin/taskset');
 if (!existsSync(WRK)) throw new Error('the benchmark needs wrk (apt-get install wrk)');
 if (!existsSync(SERVICE_BUNDLE)) throw new Error(`${SERVICE_BUNDLE} is missing: run npm run bundle first`);
@@ -82,10 +67,11 @@ async function loadOnce(server: BenchServer): Promise<Load & { peakRssMb: number
   const child = start(server, port, { pinned, otlpUrl: OTLP_URL });
   try {
     await firstAnswer(server, port, performance.now());
-    for (const [path, body] of CONTRACT) {
-      const res = await fetchOnce(port, path);
-      if (res.status !== 200 || res.body !== body)
-        throw new Error(`${server.name} GET ${path}: ${res.status} ${res.body}`);
+    for (const path of CONTRACT_PATHS) {
+      const body = contractBody(path);
+      const res = await requestAsIs(`http://127.0.0.1:${port}`, path);
+      if (res.statusCode !== 200 || res.body !== body)
+        throw new Error(`${server.name} GET ${path}: ${res.statusCode} ${res.body}`);
     }
     const wrk = { connections, script: 'bench/rotate.lua', pinned };
     if (!smoke) await runWrk(port, 1, wrk); // warm-up, not counted
@@ -162,7 +148,7 @@ function compareServers(bundle: string): BenchServer[] {
 const allServers = [
   ...NODE_SERVERS,
   ...(options.image ? imageServers(options.image) : []),
-  ...(options.compare ?? []).flatMap(compareServers),
+  ...options.compare.flatMap(compareServers),
   ...(smoke ? [] : flaskServers()),
 ];
 const servers = allServers.filter(

@@ -6,6 +6,8 @@ const FIXED = new Map([
 ]);
 const NAMED = /^\/(blueprint\/)?([^/]+)\/$/;
 
+export const CONTRACT_PATHS = ['/', '/Kalimaha/', '/blueprint/', '/blueprint/Kalimaha/'];
+
 export function contractBody(url) {
   const fixed = FIXED.get(url);
   if (fixed !== undefined) return fixed;

@@ -3,39 +3,17 @@
 import assert from 'node:assert/strict';
 import { spawn } from 'node:child_process';
 import { once } from 'node:events';
-import { request } from 'node:http';
 import { type TestContext, test } from 'node:test';
-import { setTimeout as sleep } from 'node:timers/promises';
+import { freePort, requestAsIs, waitFor } from '@simple-rest/testing';
+import { CONTRACT_PATHS, contractBody } from '../../bench/servers/contract-body.mjs';
 import { SAME_FOR_EVERY_RESPONSE } from '../../bench/servers/same-headers.mjs';
 import { NODE_SERVERS, SERVICE_BUNDLE } from '../../bench/servers.js';
 import { buildTestApp } from '../../packages/service/test/support/app.js';
 import { CONTRACT } from '../../packages/service/test/support/contract.js';
-import { freePort } from '../../packages/service/test/support/port.js';
 
-interface Answer {
-  readonly status: number;
-  readonly rawHeaders: string[];
-  readonly body: string;
-}
-
-function get(port: number, path: string): Promise<Answer> {
-  return new Promise((resolve, reject) => {
-    // Keep-alive, as the load generator asks: the answer then says how long the server keeps it.
-    request({ host: '127.0.0.1', port, path, agent: false, headers: { connection: 'keep-alive' } }, (response) => {
-      let body = '';
-      response.setEncoding('utf8').on('data', (chunk) => {
-        body += chunk;
-      });
-      const { socket } = response;
-      response.on('end', () => {
-        socket.destroy();
-        resolve({ status: response.statusCode ?? 0, rawHeaders: response.rawHeaders, body });
-      });
-    })
-      .on('error', reject)
-      .end();
-  });
-}
+/** A GET on its own connection, asking for keep-alive as the load generator does: the answer then says how long the server keeps it. */
+const get = (port: number, path: string) =>
+  requestAsIs(`http://127.0.0.1:${port}`, path, { headers: { connection: 'keep-alive' } });
 
 /** Header names in the order written, and their values but the request id's and the date's. */
 function headerLines(rawHeaders: readonly string[]): string[] {
@@ -75,17 +53,8 @@ async function startServer(t: TestContext, command: readonly string[], env: Read
       await once(child, 'exit');
     }
   });
-  for (let attempt = 0; attempt < 200; attempt++) {
-    if (
-      await get(port, '/').then(
-        () => true,
-        () => false,
-      )
-    )
-      return port;
-    await sleep(25);
-  }
-  throw new Error(`${command.join(' ')} did not answer within 5 s`);
+  await waitFor(async () => (await get(port, '/')).statusCode > 0, { what: `${command.join(' ')} answers` });
+  return port;
 }
 
 for (const server of servers) {
@@ -93,7 +62,7 @@ for (const server of servers) {
     const port = await startServer(t, server.command, server.env);
     for (const [path, body] of CONTRACT) {
       const answer = await get(port, path);
-      assert.equal(answer.status, 200, `${path}`);
+      assert.equal(answer.statusCode, 200, `${path}`);
       assert.equal(answer.body, body, `${path}`);
     }
   });
@@ -118,4 +87,15 @@ test("the ceiling's and the floor's headers are the service's, in the service's 
     assert.deepEqual(headerLines(answer.rawHeaders), expected, script);
     assert.equal(answer.body, service.body, script);
   }
+});
+
+test("the bench's contract is the service's: the same four paths and bodies", () => {
+  assert.deepEqual(
+    CONTRACT_PATHS,
+    CONTRACT.map(([path]) => path),
+  );
+  assert.deepEqual(
+    CONTRACT_PATHS.map((path) => [path, contractBody(path)]),
+    CONTRACT.map(([path, body]) => [path, body]),
+  );
 });

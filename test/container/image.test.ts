@@ -8,10 +8,10 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { after, before, describe, test } from 'node:test';
 import { setTimeout as sleep } from 'node:timers/promises';
+import { freePort } from '@simple-rest/testing';
 import { parse as parseYaml, stringify as stringifyYaml } from 'yaml';
 import { CONTRACT } from '../../packages/service/test/support/contract.js';
 import { startOtlpReceiver } from '../../packages/service/test/support/otlp-receiver.js';
-import { freePort } from '../../packages/service/test/support/port.js';
 
 const DOCKER = process.env.DOCKER ?? (existsSync('/usr/bin/docker') ? '/usr/bin/docker' : 'docker');
 const IMAGE = 'simple-rest:latest';

@@ -12,7 +12,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { test } from 'node:test';
 import { setTimeout as sleep } from 'node:timers/promises';
-import { freePort } from '../../packages/service/test/support/port.js';
+import { freePort } from '@simple-rest/testing';
 import { type RunningService, startService } from '../../packages/service/test/support/process.js';
 
 const NGINX = '/usr/sbin/nginx';

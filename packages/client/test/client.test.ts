@@ -4,6 +4,7 @@
 import assert from 'node:assert/strict';
 import { readFileSync } from 'node:fs';
 import { test } from 'node:test';
+import { waitFor } from '@simple-rest/testing';
 import { Ajv2020 } from 'ajv/dist/2020.js';
 import { startService } from '../../service/test/support/process.js';
 import { AUDIENCE, startTokenIssuer } from '../../service/test/support/token-issuer.js';
@@ -66,12 +67,8 @@ function assertDocumented(
 }
 
 /** /readyz is 503 until the service has its token provider's keys. */
-async function waitUntilReady(url: string): Promise<void> {
-  for (let attempt = 0; attempt < 100; attempt++) {
-    if ((await fetch(`${url}/readyz`)).status === 200) return;
-    await new Promise((resolve) => setTimeout(resolve, 50));
-  }
-  assert.fail(`${url}/readyz never answered 200`);
+function waitUntilReady(url: string): Promise<boolean> {
+  return waitFor(async () => (await fetch(`${url}/readyz`)).status === 200, { what: `${url}/readyz answers 200` });
 }
 
 test('every documented operation, through the typed client, answers as documented', async (t) => {
@@ -81,6 +78,9 @@ test('every documented operation, through the typed client, answers as documente
     SHUTDOWN_DELAY_MS: '2000',
     AUTH_ISSUER: issuer.issuer,
     AUTH_AUDIENCE: AUDIENCE,
+    // The embedded database blocks the event loop as it opens, which load shedding would read as
+    // overload for a moment after; this test is about what the document says.
+    MAX_EVENT_LOOP_DELAY_MS: '0',
   });
   t.after(() => service.child.kill('SIGKILL'));
   await waitUntilReady(service.url);

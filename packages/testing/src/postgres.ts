@@ -1,8 +1,8 @@
 import { execFileSync, spawnSync } from 'node:child_process';
 import { chownSync, existsSync, mkdtempSync, readdirSync, rmSync } from 'node:fs';
-import { createServer } from 'node:net';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
+import { freePort } from './net.js';
 
 /** A PostgreSQL server of a test's own, on loopback, that the test may stop and start again. */
 export interface PostgresServer {
@@ -26,17 +26,6 @@ function findBinDir(): string | undefined {
     .filter((version) => existsSync(join(debian, version, 'bin/pg_ctl')))
     .sort((a, b) => Number(b) - Number(a));
   return newest === undefined ? undefined : join(debian, newest, 'bin');
-}
-
-function freePort(): Promise<number> {
-  return new Promise((resolve, reject) => {
-    const server = createServer();
-    server.listen(0, '127.0.0.1', () => {
-      const { port } = server.address() as { port: number };
-      server.close(() => resolve(port));
-    });
-    server.on('error', reject);
-  });
 }
 
 /**

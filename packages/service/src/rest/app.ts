@@ -68,6 +68,11 @@ export async function buildApp(options: AppOptions): Promise<FastifyInstance> {
   });
 
   if (options.instrumentation) await app.register(options.instrumentation);
+  // Every answer's steps, first: a scope takes the hooks its parent has when it is registered,
+  // so the preflights' scope (plugins/cors-preflight.ts) gets them too.
+  const { onRequest, onSend } = stepHooks(steps);
+  app.addHook('onRequest', onRequest);
+  app.addHook('onSend', onSend);
   // The plugins, before any route: each sees, through onRoute, every route registered after it
   // (test/rest/app.test.ts checks that every route is in the route table and the document).
   await app.register(readiness);
@@ -85,9 +90,6 @@ export async function buildApp(options: AppOptions): Promise<FastifyInstance> {
     ...(verifier instanceof TokenVerifier && { issuer: verifier.settings.issuer }),
   });
   await app.register(metrics);
-  const { onRequest, onSend } = stepHooks(steps);
-  app.addHook('onRequest', onRequest);
-  app.addHook('onSend', onSend);
 
   // Each module's routes, readiness and clean-up for this app (a module with create() gets its own).
   const instances = await createInstances(modules, app.log);

@@ -7,8 +7,8 @@ import { get } from 'node:http';
 import { tmpdir } from 'node:os';
 import { dirname, join } from 'node:path';
 import { after, before, test } from 'node:test';
-import { setTimeout as sleep } from 'node:timers/promises';
 import { fileURLToPath } from 'node:url';
+import { waitFor } from '@simple-rest/testing';
 import { startOtlpReceiver } from '../support/otlp-receiver.js';
 import { type RunningService, startService, waitForLog } from '../support/process.js';
 
@@ -20,13 +20,10 @@ const PARENT_ID = '00f067aa0ba902b7';
 const SERVER = 2;
 
 /** The access-log line of the request with this id, once the service has written it. */
-async function completedLine(running: RunningService, requestId: string) {
-  for (let attempt = 0; attempt < 100; attempt++) {
-    const line = running.logs.find((entry) => entry.reqId === requestId && entry.msg === 'request completed');
-    if (line) return line;
-    await sleep(50);
-  }
-  throw new Error(`no access-log line for ${requestId}`);
+function completedLine(running: RunningService, requestId: string) {
+  return waitFor(() => running.logs.find((entry) => entry.reqId === requestId && entry.msg === 'request completed'), {
+    what: `the access-log line of ${requestId}`,
+  });
 }
 
 let receiver: Awaited<ReturnType<typeof startOtlpReceiver>>;

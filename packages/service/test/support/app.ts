@@ -1,6 +1,7 @@
 import { Writable } from 'node:stream';
 import type { TestContext } from 'node:test';
-import { setTimeout as sleep, setImmediate as yieldToLoop } from 'node:timers/promises';
+import { setImmediate as yieldToLoop } from 'node:timers/promises';
+import { waitFor } from '@simple-rest/testing';
 import type { FastifyInstance } from 'fastify';
 import pino from 'pino';
 import { configSchema, parseModuleList } from '../../src/config.js';
@@ -51,12 +52,13 @@ export function lagEventLoop(lagMs: number): { stop: () => void } {
   };
 }
 
-/** Asks `url` every 100 ms, at most `attempts` times, until it answers `status`. */
-export async function pollUntil(app: FastifyInstance, url: string, status: number, attempts: number) {
-  for (let attempt = 0; attempt < attempts; attempt++) {
-    const res = await app.inject({ url });
-    if (res.statusCode === status) return res;
-    await sleep(100);
-  }
-  return undefined;
+/** Asks `url` every 100 ms, at most `attempts` times, until it answers `status`; undefined if it never does. */
+export function pollUntil(app: FastifyInstance, url: string, status: number, attempts: number) {
+  return waitFor(
+    async () => {
+      const res = await app.inject({ url });
+      return res.statusCode === status && res;
+    },
+    { what: `${url} answers ${status}`, intervalMs: 100, timeoutMs: attempts * 100 },
+  ).catch(() => undefined);
 }

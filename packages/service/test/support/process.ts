@@ -1,10 +1,9 @@
-import assert from 'node:assert/strict';
 import { type ChildProcess, spawn } from 'node:child_process';
 import { once } from 'node:events';
 import { existsSync } from 'node:fs';
 import { resolve } from 'node:path';
-import { setTimeout as sleep } from 'node:timers/promises';
 import { fileURLToPath } from 'node:url';
+import { waitFor } from '@simple-rest/testing';
 
 /** The compiled entry point `npm start` runs, or another build of it (CI: the image's bundle). */
 export const ENTRY_POINT = process.env.SERVICE_ENTRY_POINT
@@ -73,9 +72,8 @@ export async function runToExit(env: Record<string, string>, entryPoint = ENTRY_
 
 /** Waits up to 10 s until the service has written `count` log lines with this message. */
 export async function waitForLog(service: RunningService, message: string, count: number): Promise<void> {
-  for (let attempt = 0; attempt < 100; attempt++) {
-    if (service.logs.filter((line) => line.msg === message).length >= count) return;
-    await sleep(100);
-  }
-  assert.fail(`fewer than ${count} "${message}" lines`);
+  await waitFor(() => service.logs.filter((line) => line.msg === message).length >= count, {
+    what: `${count} "${message}" lines`,
+    intervalMs: 100,
+  });
 }

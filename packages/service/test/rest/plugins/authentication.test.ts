@@ -5,7 +5,7 @@ import { type TestContext, test } from 'node:test';
 import { setTimeout as sleep } from 'node:timers/promises';
 import type { RestModule } from '@simple-rest/module-contract';
 import { buildApp } from '../../../src/rest/app.js';
-import { capturingLogger } from '../../support/app.js';
+import { capturingLogger, pollUntil } from '../../support/app.js';
 import { AUDIENCE, startTokenIssuer, type TokenIssuer, wrongTokens } from '../../support/token-issuer.js';
 
 /** A module with a public route, a route that needs items:read and one that needs items:write. */
@@ -35,8 +35,7 @@ async function appWith(t: TestContext, issuer: TokenIssuer, refetchCooldownMs?: 
   });
   t.after(() => app.close());
   await app.ready();
-  for (let attempt = 0; attempt < 100 && (await app.inject({ url: '/readyz' })).statusCode !== 200; attempt++)
-    await sleep(20);
+  await pollUntil(app, '/readyz', 200, 100);
   return { app, lines };
 }
 
@@ -219,12 +218,7 @@ test('provider down at start: /readyz is 503 until its keys are fetched, then 20
   assert.equal((await app.inject({ url: '/items/', headers: bearer(await itemsToken(issuer)) })).statusCode, 401);
   assert.equal((await app.inject({ url: '/healthz' })).statusCode, 200);
   issuer.setDown(false);
-  let ready = 503;
-  for (let attempt = 0; attempt < 60 && ready !== 200; attempt++) {
-    await sleep(100);
-    ready = (await app.inject({ url: '/readyz' })).statusCode;
-  }
-  assert.equal(ready, 200);
+  assert.ok(await pollUntil(app, '/readyz', 200, 60), '/readyz turns 200 once the keys are fetched');
   assert.equal(
     (await app.inject({ url: '/items/', headers: bearer(await issuer.sign({ scope: 'items:read' })) })).statusCode,
     200,
