@@ -1,6 +1,7 @@
 // Starting, waiting for and stopping the servers a benchmark measures.
-import { type ChildProcess, spawn } from 'node:child_process';
+import { type ChildProcess, execFileSync, spawn } from 'node:child_process';
 import { once } from 'node:events';
+import { readFileSync } from 'node:fs';
 import { requestAsIs, waitFor } from '@simple-rest/testing';
 import type { BenchServer } from './servers.js';
 
@@ -44,4 +45,16 @@ export async function firstAnswer(server: BenchServer, port: number, since: numb
     intervalMs: 2,
   });
   return performance.now() - since;
+}
+
+/** Peak resident memory (VmHWM) of the server's processes, in MB. */
+export function peakRssMb(child: ChildProcess): number {
+  const pids = execFileSync('pgrep', ['-g', String(child.pid)], { encoding: 'utf8' })
+    .trim()
+    .split('\n');
+  const peaks = pids.map((pid) => {
+    const status = readFileSync(`/proc/${pid}/status`, 'utf8');
+    return Number(/^VmHWM:\s+(\d+) kB$/m.exec(status)?.[1] ?? 0) / 1024;
+  });
+  return Math.max(...peaks);
 }

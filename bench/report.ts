@@ -3,6 +3,7 @@
 import { existsSync, readFileSync, writeFileSync } from 'node:fs';
 import type { NotesResult } from './notes.js';
 import { CEILING } from './servers.js';
+import type { StartupResult } from './startup.js';
 
 export interface BenchResult {
   readonly name: string;
@@ -18,6 +19,8 @@ export interface BenchRun {
   readonly date: string;
   readonly machine: Record<string, unknown>;
   readonly results: readonly BenchResult[];
+  /** The start-up series (bench/startup.ts). */
+  readonly startup?: readonly StartupResult[];
   /** The notes series, with ratios to its own ceilings (bench/notes.ts). */
   readonly notes?: readonly (NotesResult & { readonly throughputRatio: number; readonly p99Ratio: number })[];
 }
@@ -67,6 +70,7 @@ export function renderResults(run: BenchRun): string {
     '',
     '![Throughput and cold start, as a ratio to the ceiling](benchmarks.svg)',
     ...notesTable(run, figure),
+    ...startupTable(run, baseline, figure),
     END,
   ].join('\n');
 }
@@ -83,6 +87,27 @@ function notesTable(run: BenchRun, figure: (value: number, digits: number) => st
     ...run.notes.map(
       (r) =>
         `| ${r.name} | ${r.operation} | ${figure(r.requestsPerSecond, 0)} | ${figure(r.throughputRatio, 2)} | ${figure(r.p99Ms, 2)} | ${figure(r.p99Ratio, 2)} |`,
+    ),
+  ];
+}
+
+/** The start-up series: cold start and peak RSS with generated modules, beside the ceiling's cold start and the blueprint alone. */
+function startupTable(
+  run: BenchRun,
+  baseline: BenchResult,
+  figure: (value: number, digits: number) => string,
+): string[] {
+  const alone = run.startup?.find((result) => result.modules === 0);
+  if (!run.startup || !alone) return [];
+  return [
+    '',
+    'Start-up with generated modules of 10 routes each (the blueprint mounted too), medians of the cold starts:',
+    '',
+    '| generated modules | cold start ms | × ceiling | × blueprint alone | peak RSS MB | × blueprint alone | API requests shed in the first second |',
+    '|---|---|---|---|---|---|---|',
+    ...run.startup.map(
+      (r) =>
+        `| ${r.modules} | ${figure(r.coldStartMs, 0)} | ${figure(r.coldStartMs / baseline.coldStartMs, 2)} | ${figure(r.coldStartMs / alone.coldStartMs, 2)} | ${figure(r.peakRssMb, 1)} | ${figure(r.peakRssMb / alone.peakRssMb, 2)} | ${r.shed} |`,
     ),
   ];
 }

@@ -17,10 +17,11 @@ import { join } from 'node:path';
 import { freePort, requestAsIs } from '@simple-rest/testing';
 import { benchNotes, notesRatios } from './notes.js';
 import { parseBenchOptions } from './options.js';
-import { firstAnswer, start, stop } from './processes.js';
+import { firstAnswer, peakRssMb, start, stop } from './processes.js';
 import { type BenchResult, writeReport } from './report.js';
 import { CONTRACT_PATHS, contractBody } from './servers/contract-body.mjs';
 import { type BenchServer, CEILING, flaskServers, NODE_SERVERS, SERVICE_BUNDLE, withAccessLog } from './servers.js';
+import { benchStartup } from './startup.js';
 import { type Load, median, rotated, runWrk, WRK } from './wrk.js';
 
 const options = parseBenchOptions(process.argv.slice(2));
@@ -47,18 +48,6 @@ async function coldStartMs(server: BenchServer): Promise<number> {
   } finally {
     await stop(child);
   }
-}
-
-/** Peak resident memory (VmHWM) of the server's processes, in MB. */
-function peakRssMb(child: ChildProcess): number {
-  const pids = execFileSync('pgrep', ['-g', String(child.pid)], { encoding: 'utf8' })
-    .trim()
-    .split('\n');
-  const peaks = pids.map((pid) => {
-    const status = readFileSync(`/proc/${pid}/status`, 'utf8');
-    return Number(/^VmHWM:\s+(\d+) kB$/m.exec(status)?.[1] ?? 0) / 1024;
-  });
-  return Math.max(...peaks);
 }
 
 /** One round for one server: start it, check the contract, warm it up, load it, read its peak RSS. */
@@ -201,6 +190,16 @@ for (const result of notes) {
     `${`${result.name} ${result.operation}`.padEnd(58)} ${result.requestsPerSecond.toFixed(0).padStart(7)} req/s (${result.throughputRatio.toFixed(2)}×)  p99 ${result.p99Ms.toFixed(2)} ms (${result.p99Ratio.toFixed(2)}×)  errors ${result.errors}`,
   );
 }
+// The start-up series: --only startup runs it alone (with the ceiling, for its cold start).
+const startup =
+  options.only === undefined || options.only === 'startup' ? await benchStartup({ starts: coldStarts, pinned }) : [];
+const alone = startup.find((result) => result.modules === 0);
+for (const result of startup) {
+  const ratio = (value: number, base: number | undefined) => (base ? (value / base).toFixed(2) : '?');
+  console.log(
+    `${String(result.modules).padStart(2)} generated modules: cold start ${result.coldStartMs.toFixed(0)} ms (${ratio(result.coldStartMs, ceiling?.coldStartMs)}× the ceiling, ${ratio(result.coldStartMs, alone?.coldStartMs)}× the blueprint alone)  peak RSS ${result.peakRssMb.toFixed(1)} MB (${ratio(result.peakRssMb, alone?.peakRssMb)}×)  shed in the first second: ${result.shed}`,
+  );
+}
 const failed = [...results, ...notes].filter((result) => result.errors > 0);
 if (failed.length > 0) throw new Error(`requests failed under load: ${failed.map((result) => result.name).join(', ')}`);
 
@@ -219,8 +218,11 @@ if (!smoke && options.only === undefined) {
     connections,
     coldStarts,
   };
-  writeFileSync(`bench/results/${date}.json`, `${JSON.stringify({ date, machine, results, notes }, null, 2)}\n`);
-  writeReport({ date, machine, results, notes });
+  writeFileSync(
+    `bench/results/${date}.json`,
+    `${JSON.stringify({ date, machine, results, notes, startup }, null, 2)}\n`,
+  );
+  writeReport({ date, machine, results, notes, startup });
   // The report's tables are written plainly; Biome aligns them, so `npm run lint` stays clean.
   execFileSync('node_modules/.bin/biome', ['format', '--write', 'docs/benchmarks.md', 'docs/benchmarks.svg'], {
     stdio: 'ignore',
