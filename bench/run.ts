@@ -7,9 +7,9 @@
 // `--image TAG` also measures the image's entry point on the image's own Node.js (24);
 // `--compare DIR` (repeatable) also measures another build of the bundle (an earlier commit's),
 // for before/after in the same run.
-import { type ChildProcess, execFileSync, spawnSync } from 'node:child_process';
+import { execFileSync, spawnSync } from 'node:child_process';
 import { once } from 'node:events';
-import { chmodSync, existsSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { chmodSync, existsSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { createServer as createHttpServer } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { availableParallelism, cpus, release, tmpdir } from 'node:os';
