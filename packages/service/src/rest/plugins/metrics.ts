@@ -19,17 +19,18 @@ type Observer = Histogram.Internal<Label>;
 class RouteDurations {
   readonly #observers = new Map<string, Map<number, Observer>>();
 
+  /** `moduleOf` names the package that serves the route (empty for the service's own), asked when an observer is made. */
   constructor(
     readonly histogram: Histogram<Label>,
     readonly route: string,
+    readonly moduleOf: () => string,
   ) {}
 
-  /** `module` is the package that serves the route, empty for the service's own routes. */
-  observe(method: string, status: number, seconds: number, module: string): void {
+  observe(method: string, status: number, seconds: number): void {
     const byStatus = this.#observers.get(method) ?? new Map<number, Observer>();
     let observer = byStatus.get(status);
     if (observer === undefined) {
-      observer = this.histogram.labels({ method, route: this.route, status_code: status, module });
+      observer = this.histogram.labels({ method, route: this.route, status_code: status, module: this.moduleOf() });
       byStatus.set(status, observer);
       this.#observers.set(method, byStatus);
     }
@@ -65,16 +66,13 @@ const metrics = fp(async (app) => {
   app.decorate('metricsRegistry', register);
   app.addHook('onRoute', (route) => {
     if ([route.method].flat().every((method) => UNMEASURED_METHODS.has(method))) return;
-    const durations = new RouteDurations(histogram, route.url);
+    // The module's scope tags the route after this hook has run, on these same options: the tag
+    // is read when an observer is first made, not per answer (request.routeOptions builds an
+    // object on every read).
+    const durations = new RouteDurations(histogram, route.url, () => route.config?.servedBy?.name ?? '');
     const observe: onResponseHookHandler = (request, reply, done) => {
-      // The module's scope tags its routes after this hook has run: the tag is read per answer.
       if (!UNMEASURED_METHODS.has(request.method))
-        durations.observe(
-          request.method,
-          reply.statusCode,
-          reply.elapsedTime / 1000,
-          request.routeOptions.config.servedBy?.name ?? '',
-        );
+        durations.observe(request.method, reply.statusCode, reply.elapsedTime / 1000);
       done();
     };
     route.onResponse = [...[route.onResponse ?? []].flat(), observe];

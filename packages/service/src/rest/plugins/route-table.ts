@@ -19,6 +19,13 @@ declare module 'fastify' {
   }
 }
 
+/**
+ * Fastify registers a route at a prefix's root as both `/x` and `/x/`, from one options object,
+ * and calls onRoute hooks once, for `/x`.
+ */
+export const isPrefixRoot = (route: { prefix: string; routePath: string }) =>
+  route.prefix !== '' && route.routePath === '';
+
 /** Param names differ between methods of one path (`:id`, `:name`); the table keys on the shape. */
 const paramShape = (url: string) => url.replace(/:[A-Za-z0-9_]+(?=\/|$)/g, ':p');
 
@@ -44,15 +51,14 @@ const routeTable = fp(async (app) => {
     const methods = [route.method].flat().filter((method) => method !== 'OPTIONS');
     if (methods.length === 0) return;
     const declared = (route.schema?.headers as { properties?: Record<string, unknown> } | undefined)?.properties;
-    // Fastify registers a route at a prefix's root as `/x` and `/x/` and calls this hook once.
-    const urls = route.prefix !== '' && route.routePath === '' ? [route.url, `${route.url}/`] : [route.url];
+    const urls = isPrefixRoot(route) ? [route.url, `${route.url}/`] : [route.url];
     for (const entry of urls.map(entryAt)) {
       for (const method of methods) entry.methods.add(method);
       for (const header of Object.keys(declared ?? {})) entry.headers.add(header.toLowerCase());
     }
   });
   app.decorate('routeTable', {
-    at: (path: string) => (router.find('GET', path)?.store as PathEntry | undefined) ?? undefined,
+    at: (path: string) => router.find('GET', path)?.store as PathEntry | undefined,
   });
 });
 

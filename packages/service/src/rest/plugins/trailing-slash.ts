@@ -1,5 +1,6 @@
 import type { FastifyReply, FastifyRequest } from 'fastify';
 import fp from 'fastify-plugin';
+import { isPrefixRoot } from './route-table.js';
 
 /**
  * Flask's canonical trailing slash for a module's root: Fastify registers a route at a prefix's
@@ -9,7 +10,7 @@ import fp from 'fastify-plugin';
  */
 const trailingSlash = fp(async (app) => {
   app.addHook('onRoute', (route) => {
-    if (route.prefix !== '' && route.routePath === '') {
+    if (isPrefixRoot(route)) {
       // One options object serves both routes: the hook redirects `/x` and lets `/x/` through.
       route.onRequest = [redirectIfSlashless, ...[route.onRequest ?? []].flat()];
     }
