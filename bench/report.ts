@@ -3,7 +3,7 @@
 import { existsSync, readFileSync, writeFileSync } from 'node:fs';
 import type { NotesResult } from './notes.js';
 import { CEILING } from './servers.js';
-import type { StartupResult } from './startup.js';
+import type { StartupSeries } from './startup.js';
 
 export interface BenchResult {
   readonly name: string;
@@ -20,7 +20,7 @@ export interface BenchRun {
   readonly machine: Record<string, unknown>;
   readonly results: readonly BenchResult[];
   /** The start-up series (bench/startup.ts). */
-  readonly startup?: readonly StartupResult[];
+  readonly startup?: StartupSeries;
   /** The notes series, with ratios to its own ceilings (bench/notes.ts). */
   readonly notes?: readonly (NotesResult & { readonly throughputRatio: number; readonly p99Ratio: number })[];
 }
@@ -70,7 +70,7 @@ export function renderResults(run: BenchRun): string {
     '',
     '![Throughput and cold start, as a ratio to the ceiling](benchmarks.svg)',
     ...notesTable(run, figure),
-    ...startupTable(run, baseline, figure),
+    ...startupTable(run, figure),
     END,
   ].join('\n');
 }
@@ -91,24 +91,21 @@ function notesTable(run: BenchRun, figure: (value: number, digits: number) => st
   ];
 }
 
-/** The start-up series: cold start and peak RSS with generated modules, beside the ceiling's cold start and the blueprint alone. */
-function startupTable(
-  run: BenchRun,
-  baseline: BenchResult,
-  figure: (value: number, digits: number) => string,
-): string[] {
-  const alone = run.startup?.find((result) => result.modules === 0);
-  if (!run.startup || !alone) return [];
+/** The start-up series: cold start and peak RSS with generated modules, beside the ceiling's cold start and the same bundle alone. */
+function startupTable(run: BenchRun, figure: (value: number, digits: number) => string): string[] {
+  const series = run.startup;
+  if (!series || series.results.length === 0) return [];
+  const aloneOf = (bundle: string) => series.results.find((r) => r.bundle === bundle && r.modules === 0);
   return [
     '',
-    'Start-up with generated modules of 10 routes each (the blueprint mounted too), medians of the cold starts:',
+    `Start-up with generated modules of 10 routes each (the blueprint mounted too), on the bench's Node.js with a warm compile cache, medians of the cold starts, beside the ceiling's ${figure(series.ceilingColdStartMs, 0)} ms in the same rounds; the first-request column is the most a first request to a generated route took over the second:`,
     '',
-    '| generated modules | cold start ms | × ceiling | × blueprint alone | peak RSS MB | × blueprint alone | API requests shed in the first second |',
-    '|---|---|---|---|---|---|---|',
-    ...run.startup.map(
-      (r) =>
-        `| ${r.modules} | ${figure(r.coldStartMs, 0)} | ${figure(r.coldStartMs / baseline.coldStartMs, 2)} | ${figure(r.coldStartMs / alone.coldStartMs, 2)} | ${figure(r.peakRssMb, 1)} | ${figure(r.peakRssMb / alone.peakRssMb, 2)} | ${r.shed} |`,
-    ),
+    '| bundle | generated modules | cold start ms | × ceiling | × blueprint alone | peak RSS MB | × blueprint alone | API requests shed in the first second | first request, ms over the next |',
+    '|---|---|---|---|---|---|---|---|---|',
+    ...series.results.map((r) => {
+      const alone = aloneOf(r.bundle) ?? r;
+      return `| ${r.bundle} | ${r.modules} | ${figure(r.coldStartMs, 0)} | ${figure(r.coldStartMs / series.ceilingColdStartMs, 2)} | ${figure(r.coldStartMs / alone.coldStartMs, 2)} | ${figure(r.peakRssMb, 1)} | ${figure(r.peakRssMb / alone.peakRssMb, 2)} | ${r.shed} | ${figure(r.firstRequestExtraMs, 1)} |`;
+    }),
   ];
 }
 

@@ -1,24 +1,37 @@
 // Start-up at any size: the bundle's cold start (spawn to the first 200 on `/`) and peak RSS with
 // 0, 10 and 50 generated modules of 10 routes each (every route its own params and query schema,
-// half with a JSON response schema), and how many API requests load shedding refused in the first
-// second after listening. Modules are plain JavaScript packages installed beside a copy of the bundle.
+// half with a JSON response schema); how many API requests load shedding refused in the first
+// second after the first 200, under 50 concurrent connections; and what the first request to a
+// route costs over the next, now that schemas compile on first use. Modules are plain JavaScript
+// packages installed beside a copy of the bundle, and each copy runs as the image does: with
+// Node's compile cache, filled by one start that stops cleanly (the image's build does the same).
+// `--compare` bundles run the same series, interleaved, for before and after in one run.
 import { cpSync, mkdirSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { freePort, requestAsIs } from '@simple-rest/testing';
 import { firstAnswer, peakRssMb, start, stop } from './processes.js';
-import { SERVICE_BUNDLE } from './servers.js';
-import { median, rotated } from './wrk.js';
+import { type BenchServer, SERVICE_BUNDLE } from './servers.js';
+import { median, rotated, runWrk } from './wrk.js';
 
 export const MODULE_COUNTS = [0, 10, 50] as const;
 const ROUTES_PER_MODULE = 10;
+/** Generated routes whose first and second requests are timed, in each start with modules. */
+const PROBED_ROUTES = 10;
 
 export interface StartupResult {
+  /** Which bundle: `this build`, or a `--compare` folder. */
+  readonly bundle: string;
   readonly modules: number;
   readonly coldStartMs: number;
   readonly peakRssMb: number;
   /** Requests to the API answered 503 in the first second after the first 200, over all starts. */
   readonly shed: number;
+  /**
+   * The most a first request to a generated route took over the second to the same route, in
+   * milliseconds (median over starts of the largest of PROBED_ROUTES routes); NaN without modules.
+   */
+  readonly firstRequestExtraMs: number;
 }
 
 /** A module of plain JavaScript whose routes each have a schema of their own. */
@@ -44,10 +57,10 @@ ${routes.join('\n')}
 `;
 }
 
-/** A copy of the bundle with `count` generated modules beside it; returns its folder. */
-function bundleWith(root: string, count: number): string {
-  const folder = join(root, `modules-${count}`);
-  cpSync(SERVICE_BUNDLE.replace(/\/dist\/main\.mjs$/, ''), folder, { recursive: true });
+/** A copy of `bundle` with `count` generated modules beside it; returns its folder. */
+function bundleWith(root: string, bundle: string, count: number): string {
+  const folder = mkdtempSync(join(root, `modules-${count}-`));
+  cpSync(bundle, folder, { recursive: true });
   for (let index = 0; index < count; index++) {
     const module = join(folder, 'node_modules/@gen', `m${index}`);
     mkdirSync(module, { recursive: true });
@@ -60,57 +73,120 @@ function bundleWith(root: string, count: number): string {
   return folder;
 }
 
-/** Starts the copy once: milliseconds to the first 200, its peak RSS, and the 503s of the first second. */
+const serverFor = (folder: string, count: number) => ({
+  name: `simple-rest with ${count} generated modules`,
+  command: [process.execPath, join(folder, 'dist/main.mjs')],
+  env: {
+    ACCESS_LOG: 'off',
+    MODULES: [
+      '@simple-rest/blueprint=/blueprint',
+      ...Array.from({ length: count }, (_, index) => `@gen/m${index}`),
+    ].join(','),
+    NODE_COMPILE_CACHE: join(folder, 'compile-cache'),
+    NODE_COMPILE_CACHE_PORTABLE: '1',
+  },
+});
+
+/** One start that stops with SIGTERM, so Node writes its compile cache, as the image's build does. */
+async function warmCompileCache(folder: string, count: number, pinned: boolean): Promise<void> {
+  const server = serverFor(folder, count);
+  const port = await freePort();
+  const child = start(server, port, { pinned });
+  await firstAnswer(server, port, performance.now());
+  const exited = new Promise((resolve) => child.once('exit', resolve));
+  child.kill('SIGTERM');
+  await exited;
+}
+
+/** Milliseconds one request takes, from send to the whole answer. */
+async function timed(port: number, path: string): Promise<number> {
+  const started = performance.now();
+  const { statusCode } = await requestAsIs(`http://127.0.0.1:${port}`, path);
+  if (statusCode !== 200) throw new Error(`GET ${path} answered ${statusCode}`);
+  return performance.now() - started;
+}
+
+/** Starts the copy once: its cold start, peak RSS, 503s in the first second and first-request cost. */
 async function startOnce(folder: string, count: number, pinned: boolean) {
-  const modules = [
-    '@simple-rest/blueprint=/blueprint',
-    ...Array.from({ length: count }, (_, index) => `@gen/m${index}`),
-  ];
-  const server = {
-    name: `simple-rest with ${count} generated modules`,
-    command: [process.execPath, join(folder, 'dist/main.mjs')],
-    env: { ACCESS_LOG: 'off', MODULES: modules.join(',') },
-  };
+  const server = serverFor(folder, count);
   const port = await freePort();
   const started = performance.now();
   const child = start(server, port, { pinned });
   try {
     const coldStartMs = await firstAnswer(server, port, started);
-    let shed = 0;
-    const until = performance.now() + 1000;
-    while (performance.now() < until) {
-      if ((await requestAsIs(`http://127.0.0.1:${port}`, '/blueprint/Kalimaha/')).statusCode === 503) shed += 1;
+    const { errors: shed } = await runWrk(port, 1, { connections: 50, path: '/blueprint/Kalimaha/', pinned });
+    const extras: number[] = [];
+    for (let index = 0; index < Math.min(count, PROBED_ROUTES); index++) {
+      const path = `/m${index}/r${index % ROUTES_PER_MODULE}/abc/?q${index % ROUTES_PER_MODULE}=${index}`;
+      const first = await timed(port, path);
+      extras.push(first - (await timed(port, path)));
     }
-    return { coldStartMs, peakRssMb: peakRssMb(child), shed };
+    return {
+      coldStartMs,
+      peakRssMb: peakRssMb(child),
+      shed,
+      firstRequestExtraMs: extras.length > 0 ? Math.max(...extras) : Number.NaN,
+    };
   } finally {
     await stop(child);
   }
 }
 
-export async function benchStartup({ starts, pinned }: { starts: number; pinned: boolean }): Promise<StartupResult[]> {
+/** The series, and the ceiling's cold start measured in the same rounds (the machine drifts between phases). */
+export interface StartupSeries {
+  readonly ceilingColdStartMs: number;
+  readonly results: readonly StartupResult[];
+}
+
+export async function benchStartup({
+  starts,
+  pinned,
+  ceiling,
+  compare = [],
+}: {
+  starts: number;
+  pinned: boolean;
+  /** Started once in each round beside the series: every ratio is to its cold start. */
+  ceiling: BenchServer;
+  /** Earlier bundles' folders, measured the same way. */
+  compare?: readonly string[];
+}): Promise<StartupSeries> {
   const root = mkdtempSync(join(tmpdir(), 'bench-startup-'));
   try {
-    const folders = new Map(MODULE_COUNTS.map((count) => [count, bundleWith(root, count)]));
-    const runs = new Map(MODULE_COUNTS.map((count) => [count, [] as Awaited<ReturnType<typeof startOnce>>[]]));
+    const bundles = [{ label: 'this build', folder: SERVICE_BUNDLE.replace(/\/dist\/main\.mjs$/, '') }].concat(
+      compare.map((folder) => ({ label: folder, folder })),
+    );
+    const series = bundles.flatMap(({ label, folder }) =>
+      MODULE_COUNTS.map((count) => ({ label, count, folder: bundleWith(root, folder, count), runs: [] as Run[] })),
+    );
+    for (const { folder, count } of series) await warmCompileCache(folder, count, pinned);
+    const ceilingStarts: number[] = [];
     for (let run = 0; run < starts; run++) {
-      for (const count of rotated(MODULE_COUNTS, run)) {
-        const result = await startOnce(folders.get(count) ?? '', count, pinned);
-        runs.get(count)?.push(result);
+      const port = await freePort();
+      const started = performance.now();
+      const child = start(ceiling, port, { pinned });
+      ceilingStarts.push(await firstAnswer(ceiling, port, started));
+      await stop(child);
+      for (const entry of rotated(series, run)) {
+        const result = await startOnce(entry.folder, entry.count, pinned);
+        entry.runs.push(result);
         console.log(
-          `start ${run + 1}  ${String(count).padStart(2)} generated modules: ${result.coldStartMs.toFixed(0)} ms to the first 200, peak RSS ${result.peakRssMb.toFixed(1)} MB, ${result.shed} shed`,
+          `start ${run + 1}  ${entry.label}, ${String(entry.count).padStart(2)} generated modules: ${result.coldStartMs.toFixed(0)} ms to the first 200, peak RSS ${result.peakRssMb.toFixed(1)} MB, ${result.shed} shed, first request +${result.firstRequestExtraMs.toFixed(1)} ms`,
         );
       }
     }
-    return MODULE_COUNTS.map((count) => {
-      const measured = runs.get(count) ?? [];
-      return {
-        modules: count,
-        coldStartMs: median(measured.map(({ coldStartMs }) => coldStartMs)),
-        peakRssMb: median(measured.map(({ peakRssMb }) => peakRssMb)),
-        shed: measured.reduce((sum, { shed }) => sum + shed, 0),
-      };
-    });
+    const results = series.map(({ label, count, runs }) => ({
+      bundle: label,
+      modules: count,
+      coldStartMs: median(runs.map(({ coldStartMs }) => coldStartMs)),
+      peakRssMb: median(runs.map(({ peakRssMb }) => peakRssMb)),
+      shed: runs.reduce((sum, { shed }) => sum + shed, 0),
+      firstRequestExtraMs: median(runs.map(({ firstRequestExtraMs }) => firstRequestExtraMs)),
+    }));
+    return { ceilingColdStartMs: median(ceilingStarts), results };
   } finally {
     rmSync(root, { recursive: true, force: true });
   }
 }
+
+type Run = Awaited<ReturnType<typeof startOnce>>;

@@ -14,8 +14,9 @@ export interface Load {
 
 export interface WrkOptions {
   readonly connections: number;
-  /** A Lua script that chooses each request (bench/*.lua). */
-  readonly script: string;
+  /** A Lua script that chooses each request (bench/*.lua); without one, every request is `path`. */
+  readonly script?: string;
+  readonly path?: string;
   /** Run wrk on core 1, the servers being on core 0. */
   readonly pinned: boolean;
 }
@@ -27,7 +28,7 @@ const execFileAsync = promisify(execFile);
 export async function runWrk(
   port: number,
   seconds: number,
-  { connections, script, pinned }: WrkOptions,
+  { connections, script, path = '/', pinned }: WrkOptions,
 ): Promise<Load> {
   const pin = pinned ? ['/usr/bin/taskset', '-c', '1'] : [];
   const [file = '', ...args] = [
@@ -40,9 +41,8 @@ export async function runWrk(
     '--duration',
     `${seconds}s`,
     '--latency',
-    '--script',
-    script,
-    `http://127.0.0.1:${port}`,
+    ...(script ? ['--script', script] : []),
+    `http://127.0.0.1:${port}${path}`,
   ];
   const { stdout } = await execFileAsync(file, args, { encoding: 'utf8' });
   return parseWrk(stdout);

@@ -18,10 +18,15 @@ test('the report gives each figure with its ratio to the ceiling, a dash for wha
     date: '2026-11-30',
     machine: { cores: 2 },
     results: [result(CEILING, 1000, 2), result('simple-rest', 600, Number.NaN)],
-    startup: [
-      { modules: 0, coldStartMs: 200, peakRssMb: 80, shed: 0 },
-      { modules: 50, coldStartMs: 1000, peakRssMb: 200, shed: 12 },
-    ],
+    startup: {
+      ceilingColdStartMs: 100,
+      results: [
+        { bundle: 'this build', modules: 0, coldStartMs: 200, peakRssMb: 80, shed: 0, firstRequestExtraMs: Number.NaN },
+        { bundle: 'this build', modules: 50, coldStartMs: 400, peakRssMb: 100, shed: 0, firstRequestExtraMs: 1.25 },
+        { bundle: 'before', modules: 0, coldStartMs: 300, peakRssMb: 90, shed: 0, firstRequestExtraMs: Number.NaN },
+        { bundle: 'before', modules: 50, coldStartMs: 1200, peakRssMb: 180, shed: 12, firstRequestExtraMs: 0 },
+      ],
+    },
     notes: [
       {
         name: 'ceiling, PostgreSQL',
@@ -52,6 +57,9 @@ test('the report gives each figure with its ratio to the ceiling, a dash for wha
   assert.equal(lines.at(-1), '<!-- results:end -->');
   assert.ok(lines.includes('| simple-rest | 600 | 0.60 | 1.00 | 1.00 | — | — | 50.0 | 1.00 | 100 | 1.00 |'), section);
   assert.ok(lines.includes('| notes, PostgreSQL | GET | 72 | 0.72 | 9.00 | 1.80 |'), section);
-  assert.ok(lines.includes('| 50 | 1000 | 10.00 | 5.00 | 200.0 | 2.50 | 12 |'), section);
+  // Each bundle's rows are ratios to its own blueprint-alone row; no modules, no first request.
+  assert.ok(lines.includes('| this build | 0 | 200 | 2.00 | 1.00 | 80.0 | 1.00 | 0 | — |'), section);
+  assert.ok(lines.includes('| this build | 50 | 400 | 4.00 | 2.00 | 100.0 | 1.25 | 0 | 1.3 |'), section);
+  assert.ok(lines.includes('| before | 50 | 1200 | 12.00 | 4.00 | 180.0 | 2.00 | 12 | 0.0 |'), section);
   assert.match(section, /Measured 2026-11-30 by `npm run bench`/);
 });

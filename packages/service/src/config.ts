@@ -1,5 +1,4 @@
-import { isPrefix, type Prefix } from '@simple-rest/module-contract';
-import envSchema from 'env-schema';
+import { isPrefix, type Prefix, type SettingValue } from '@simple-rest/module-contract';
 import semver from 'semver';
 
 const HTTP_URL = '^https?://[^\\s/?#]+(/[^\\s?#]*)?$';
@@ -292,39 +291,100 @@ function authSettings(config: Config): { auth?: AuthSettings | 'disabled' } {
   return { auth: { issuer: config.AUTH_ISSUER.replace(/\/$/, ''), audience: config.AUTH_AUDIENCE } };
 }
 
-/** A JSON Schema of environment variables: each one's `description` says what it allows. */
+/**
+ * One environment variable as JSON Schema says it: the keywords settings use (a module's
+ * `Setting`, the service's `configSchema`), and what an error quotes as allowed.
+ */
+export interface EnvironmentProperty {
+  readonly type: 'string' | 'integer' | 'number' | 'boolean';
+  /** What is allowed, as a start-up error says it. */
+  readonly description: string;
+  /** The settings table's row (`npm run settings`). */
+  readonly doc?: string;
+  /** Never shown in an error. */
+  readonly secret?: boolean;
+  readonly default?: string | number | boolean;
+  readonly enum?: readonly string[];
+  readonly minLength?: number;
+  readonly maxLength?: number;
+  readonly pattern?: string;
+  readonly minimum?: number;
+  readonly maximum?: number;
+}
+
+/** Environment variables as a JSON Schema object of them. */
 export interface EnvironmentSchema {
   readonly type: 'object';
-  readonly properties: Readonly<
-    Record<string, { readonly description: string; readonly doc?: string; readonly secret?: boolean }>
-  >;
+  readonly properties: Readonly<Record<string, EnvironmentProperty>>;
   readonly required?: readonly string[];
 }
 
 /**
  * Validates the variables `schema` names, and only those, taken from `env` (not process.env),
  * with defaults applied and numbers and booleans parsed. The one way every setting, the
- * service's and the modules', is read, so all fail with the same line.
+ * service's and the modules', is read, so all fail with the same line. Checked by this code,
+ * not by a JSON Schema validator: settings use a handful of keywords, and building a validator
+ * cost every start about 110 ms (docs/benchmarks.md).
  */
 export function validateEnvironment<Values>(schema: EnvironmentSchema, env: NodeJS.ProcessEnv): Values {
-  const ajvSchema = { ...schema, properties: withoutOwnKeywords(schema.properties) };
-  const data = Object.fromEntries(
-    Object.keys(schema.properties)
-      .filter((key) => env[key] !== undefined)
-      .map((key) => [key, env[key]]),
-  );
-  try {
-    return envSchema<Values>({ schema: ajvSchema, data, env: false, dotenv: false });
-  } catch (error) {
-    throw invalidConfiguration(describeInvalid(error, data, schema));
+  const values: Record<string, SettingValue> = {};
+  const missing = (schema.required ?? []).filter((name) => env[name] === undefined);
+  const invalid: string[] = [];
+  for (const [name, property] of Object.entries(schema.properties)) {
+    const text = env[name];
+    if (text === undefined) {
+      if (property.default !== undefined) values[name] = property.default;
+      continue;
+    }
+    const value = parseSetting(text, property);
+    if (value === undefined) invalid.push(name);
+    else values[name] = value;
   }
+  if (missing.length > 0 || invalid.length > 0) {
+    const problems = [
+      ...missing.map((name) => `${name} is required: ${allowedBy(schema, name)}`),
+      ...invalid.map((name) => {
+        const value = schema.properties[name]?.secret ? '(secret, not shown)' : JSON.stringify(env[name]);
+        return `${name}=${value} is not allowed: ${allowedBy(schema, name)}`;
+      }),
+    ];
+    throw invalidConfiguration(problems.join('; '));
+  }
+  return values as Values;
 }
 
-/** `doc` and `secret` are ours, not JSON Schema's: Ajv's strict mode would refuse them. */
-function withoutOwnKeywords(properties: EnvironmentSchema['properties']) {
-  return Object.fromEntries(
-    Object.entries(properties).map(([key, { doc: _, secret: __, ...property }]) => [key, property]),
-  );
+const allowedBy = (schema: EnvironmentSchema, name: string) =>
+  `expected ${schema.properties[name]?.description ?? 'a valid value'}`;
+
+/** A variable's value in its type, or undefined if its schema does not allow it. */
+function parseSetting(text: string, property: EnvironmentProperty): SettingValue {
+  switch (property.type) {
+    case 'boolean':
+      return text === 'true' ? true : text === 'false' ? false : undefined;
+    case 'integer':
+    case 'number': {
+      // Any text JavaScript reads as a finite number, as JSON Schema validators coerce it ("1e3").
+      const number = text.trim() === '' ? Number.NaN : Number(text);
+      const { minimum = -Infinity, maximum = Infinity } = property;
+      const allowed =
+        Number.isFinite(number) &&
+        (property.type === 'number' || Number.isInteger(number)) &&
+        number >= minimum &&
+        number <= maximum;
+      return allowed ? number : undefined;
+    }
+    case 'string': {
+      // Lengths in characters, not UTF-16 units, and patterns read as Unicode, as JSON Schema says.
+      const length = [...text].length;
+      const { minLength = 0, maxLength = Infinity, pattern } = property;
+      const allowed =
+        (property.enum === undefined || property.enum.includes(text)) &&
+        length >= minLength &&
+        length <= maxLength &&
+        (pattern === undefined || new RegExp(pattern, 'u').test(text));
+      return allowed ? text : undefined;
+    }
+  }
 }
 
 // The specification's default for OTLP/HTTP, when export is asked for with no endpoint.
@@ -416,31 +476,4 @@ export function parseModuleList(list: string): ModuleSpec[] {
         ...(prefix !== undefined && { prefix }),
       };
     });
-}
-
-interface AjvFailure {
-  readonly instancePath: string;
-  readonly keyword: string;
-  readonly params: { readonly missingProperty?: string };
-}
-
-/** Each bad variable once: its value (never a secret's) and what is allowed. */
-function describeInvalid(error: unknown, data: Record<string, unknown>, schema: EnvironmentSchema): string {
-  const failures = (error as { errors?: AjvFailure[] }).errors ?? [];
-  const names = [
-    ...new Set(
-      failures.map((failure) =>
-        failure.keyword === 'required' ? (failure.params.missingProperty ?? '') : failure.instancePath.slice(1),
-      ),
-    ),
-  ];
-  return names
-    .map((name) => {
-      const property = schema.properties[name];
-      const allowed = `expected ${property?.description ?? 'a valid value'}`;
-      if (data[name] === undefined) return `${name} is required: ${allowed}`;
-      const value = property?.secret ? '(secret, not shown)' : JSON.stringify(data[name]);
-      return `${name}=${value} is not allowed: ${allowed}`;
-    })
-    .join('; ');
 }

@@ -57,7 +57,12 @@ test('a ready() that hangs is given up on after the limit: 503, not a stuck prob
 test('close() is called once, at shutdown, after the request in flight is answered', async (t) => {
   const events: string[] = [];
   const { app } = await appWith(t, { close: () => void events.push('closed') });
+  let arrived = () => {};
+  const inFlight = new Promise<void>((resolve) => {
+    arrived = resolve;
+  });
   app.get('/slow', async () => {
+    arrived();
     await sleep(100);
     events.push('answered');
     return 'done';
@@ -65,7 +70,8 @@ test('close() is called once, at shutdown, after the request in flight is answer
   await app.listen({ host: '127.0.0.1', port: 0 });
   const { port } = app.server.address() as { port: number };
   const slow = fetch(`http://127.0.0.1:${port}/slow`);
-  await sleep(20);
+  // Shut down once the request is being handled (a fixed sleep lost the race on a busy machine).
+  await inFlight;
   await drainAndClose(app, 0);
   assert.equal(await (await slow).text(), 'done');
   assert.deepEqual(events, ['answered', 'closed']);

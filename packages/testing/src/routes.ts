@@ -29,8 +29,8 @@ interface Recorded {
 
 /**
  * Records every route the host registers, to be read once the app is ready: `routesOf(module)`
- * then lists the module's (tagged by the host as served by it), one entry per method, HEAD
- * included.
+ * then lists the module's (tagged by the host as served by it), one entry per method (HEAD only
+ * where the module registers it: the host answers HEAD with the GET route).
  */
 export function routeRecorder(): { plugin: FastifyPluginCallback; routesOf(module: RestModule): ModuleRoute[] } {
   const recorded: Recorded[] = [];

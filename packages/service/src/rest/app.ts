@@ -17,6 +17,7 @@ import { greetingRoutes } from './routes/greetings.js';
 import { moduleRoutes } from './routes/modules.js';
 import { operationsRoutes } from './routes/operations.js';
 import { serverOptions } from './server-options/index.js';
+import { warmUpCompilers } from './server-options/validation.js';
 import { STEPS } from './steps/index.js';
 import { stepHooks } from './steps/step.js';
 
@@ -119,6 +120,10 @@ export async function buildApp(options: AppOptions): Promise<FastifyInstance> {
       await greetings.register(greetingRoutes);
     });
     await api.register(moduleRoutes, { modules, instances });
+  });
+  // Off the start's path, but before most first requests: schemas compile on first use.
+  app.addHook('onListen', async () => {
+    setImmediate(warmUpCompilers);
   });
   // onClose runs once the server has answered every request in flight.
   app.addHook('onClose', async () => {

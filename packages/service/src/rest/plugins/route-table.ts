@@ -3,8 +3,11 @@ import FindMyWay from 'find-my-way';
 
 /** What the service serves at one path: its methods, and the request headers its routes declare. */
 export interface PathEntry {
+  /** Its routes' methods, and HEAD wherever GET is (the GET route answers it). */
   readonly methods: ReadonlySet<string>;
   readonly headers: ReadonlySet<string>;
+  /** Whether a route of its own answers HEAD here, rather than the GET route. */
+  readonly headRoute: boolean;
 }
 
 /** Every path the service serves, with its methods: what 405's Allow, the 308 and CORS preflights answer from. */
@@ -36,12 +39,12 @@ const paramShape = (url: string) => url.replace(/:[A-Za-z0-9_]+(?=\/|$)/g, ':p')
  */
 const routeTable = fp(async (app) => {
   const router = FindMyWay();
-  const entries = new Map<string, { methods: Set<string>; headers: Set<string> }>();
+  const entries = new Map<string, { methods: Set<string>; headers: Set<string>; headRoute: boolean }>();
   const entryAt = (url: string) => {
     const key = paramShape(url);
     let entry = entries.get(key);
     if (entry === undefined) {
-      entry = { methods: new Set(), headers: new Set() };
+      entry = { methods: new Set(), headers: new Set(), headRoute: false };
       entries.set(key, entry);
       router.on('GET', url, () => undefined, entry);
     }
@@ -54,6 +57,8 @@ const routeTable = fp(async (app) => {
     const urls = isPrefixRoot(route) ? [route.url, `${route.url}/`] : [route.url];
     for (const entry of urls.map(entryAt)) {
       for (const method of methods) entry.methods.add(method);
+      if (methods.includes('GET')) entry.methods.add('HEAD');
+      if (methods.includes('HEAD')) entry.headRoute = true;
       for (const header of Object.keys(declared ?? {})) entry.headers.add(header.toLowerCase());
     }
   });

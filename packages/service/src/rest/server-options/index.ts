@@ -3,6 +3,7 @@
 import type { FastifyServerOptions } from 'fastify';
 import accessLog from './access-log.js';
 import frameworkErrors from './framework-errors.js';
+import headRequests from './head-requests.js';
 import requestId from './request-id.js';
 import type { ServerOption, ServerOptionSettings } from './server-option.js';
 import socketTimeouts from './socket-timeouts.js';
@@ -16,6 +17,7 @@ const SERVER_OPTIONS: readonly ServerOption[] = [
   frameworkErrors,
   validation,
   socketTimeouts,
+  headRequests,
 ];
 
 /** Every concern's options, merged (no two concerns set the same option). */

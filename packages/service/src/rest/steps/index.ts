@@ -3,11 +3,13 @@
 import connectionClose from './connection-close.js';
 import contentNegotiation from './content-negotiation.js';
 import corsHeaders from './cors-headers.js';
+import headRequests from './head-requests.js';
 import requestId from './request-id.js';
 import securityHeaders from './security-headers.js';
 import type { StepFactory } from './step.js';
 
 export const STEPS: readonly StepFactory[] = [
+  headRequests,
   requestId,
   securityHeaders,
   corsHeaders,

@@ -235,12 +235,12 @@ test('AUTH_DISABLED: protected routes are served without a token; with no verifi
   assert.deepEqual(
     closed.protectedRoutes.map(({ method, url, scopes }) => [method, url, scopes]),
     [
+      // HEAD is answered by the GET route (server-options/head-requests.ts), under its check.
       ['GET', '/items', ['items:read']],
-      ['HEAD', '/items', ['items:read']],
-      ['HEAD', '/items/', ['items:read']],
       ['PUT', '/items/:id/', ['items:write']],
     ],
   );
+  assert.equal((await closed.inject({ method: 'HEAD', url: '/items/', headers: bearer('anything') })).statusCode, 401);
 });
 
 test('the OpenAPI document: an openIdConnect scheme, the scopes of each protected operation, security [] on the rest', async (t) => {

@@ -55,10 +55,10 @@ test('a step that throws fails the request through the error handler, and the ap
   assert.equal((await app.inject({ url: '/fine' })).body, 'fine');
 });
 
-test("the service's steps: the request id first, then the fixed headers, then what depends on the request", () => {
+test("the service's steps: a HEAD request's method back, the request id, then the fixed headers, then what depends on the request", () => {
   const steps = STEPS.map((step) => step({ corsOrigins: ['https://a.example'] }));
   assert.deepEqual(
     steps.map((step) => Object.keys(step).sort().join('+')),
-    ['onRequest', 'headers', 'headers+onRequest', 'onSend', 'onSend'],
+    ['onRequest', 'onRequest', 'headers', 'headers+onRequest', 'onSend', 'onSend'],
   );
 });

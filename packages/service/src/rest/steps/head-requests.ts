@@ -1,0 +1,15 @@
+import { ROUTED_AS_GET } from '../server-options/head-requests.js';
+import type { StepFactory } from './step.js';
+
+/**
+ * A HEAD request that was routed as GET (server-options/head-requests.ts) is HEAD again for
+ * everything after routing: logs, metrics and the route's own hooks see the method it came with.
+ */
+const headRequests: StepFactory = () => ({
+  onRequest: (request) => {
+    const raw = request.raw as typeof request.raw & { [ROUTED_AS_GET]?: true };
+    if (raw[ROUTED_AS_GET]) raw.method = 'HEAD';
+  },
+});
+
+export default headRequests;
