@@ -20,7 +20,25 @@ const commonJsShim = [
   "const __dirname = __filename.slice(0, __filename.lastIndexOf('/'));",
 ].join(' ');
 
+// Node's built-in modules, required rather than imported. An ESM import of one makes Node read
+// every export of it, lazy ones included: for node:http that loads undici (its WebSocket), for
+// node:crypto Web Crypto, for node:fs its streams, about 55 ms of every start on Node.js 24
+// (docs/benchmarks.md). CommonJS dependencies already require them.
+const requireBuiltins = {
+  name: 'require-builtins',
+  setup(build) {
+    build.onResolve({ filter: /^node:/ }, ({ path, kind }) =>
+      kind === 'import-statement' ? { path, namespace: 'required-builtin' } : undefined,
+    );
+    build.onLoad({ filter: /.*/, namespace: 'required-builtin' }, ({ path }) => ({
+      contents: `module.exports = require(${JSON.stringify(path)});`,
+      loader: 'js',
+    }));
+  },
+};
+
 const shared = {
+  plugins: [requireBuiltins],
   bundle: true,
   platform: 'node',
   format: 'esm',

@@ -39,6 +39,8 @@ export interface AppOptions
   readonly auth?: (AuthSettings & VerifierOptions) | 'disabled';
 }
 
+const WARM_UP_DELAY_MS = 200;
+
 /** Who checks tokens: a verifier for a provider, `disabled`, or nobody (protected routes then refuse all). */
 function verifierFor(auth: AppOptions['auth']): TokenVerifier | 'disabled' | undefined {
   if (auth === undefined || auth === 'disabled') return auth;
@@ -121,9 +123,10 @@ export async function buildApp(options: AppOptions): Promise<FastifyInstance> {
     });
     await api.register(moduleRoutes, { modules, instances });
   });
-  // Off the start's path, but before most first requests: schemas compile on first use.
+  // Schemas compile on first use: warm the compilers up shortly after listening, once the first
+  // requests (a readiness probe, a cold start's first caller) have had their answers.
   app.addHook('onListen', async () => {
-    setImmediate(warmUpCompilers);
+    setTimeout(warmUpCompilers, WARM_UP_DELAY_MS).unref();
   });
   // onClose runs once the server has answered every request in flight.
   app.addHook('onClose', async () => {

@@ -84,6 +84,18 @@ const PROBLEM = {
   required: ['type', 'title', 'status'],
 } as const;
 
+/** The problem answers the host may add to a route, made once and shared by every route. */
+const HOST_ANSWERS = {
+  invalid: problemResponse('The request is invalid: the detail says why'),
+  overloaded: {
+    ...problemResponse('Overloaded: try again after Retry-After seconds'),
+    headers: { 'Retry-After': { type: 'integer', description: 'Seconds to wait' } },
+  },
+  noToken: problemResponse('No valid bearer token: `WWW-Authenticate` says why'),
+  missingScope: problemResponse('The token lacks a scope this operation needs'),
+  refused: problemResponse('The request was refused: the detail says why'),
+} as const;
+
 /**
  * A copy of a route's answers by status code that V8 keeps small. Status codes are array
  * indexes: an object given them keeps an array as long as the largest (about 5 KB for 503),
@@ -110,20 +122,14 @@ export function documentRoutes(tag: string, namespace: string, { api }: { api: b
     const method = [route.method].flat()[0] ?? 'GET';
     const responses = statusMap(route.schema?.response as Record<string, unknown> | undefined);
     const { params, querystring, body } = route.schema ?? {};
-    if (params || querystring || body)
-      responses[400] ??= problemResponse('The request is invalid: the detail says why');
-    if (api) {
-      responses[503] ??= {
-        ...problemResponse('Overloaded: try again after Retry-After seconds'),
-        headers: { 'Retry-After': { type: 'integer', description: 'Seconds to wait' } },
-      };
-    }
+    if (params || querystring || body) responses[400] ??= HOST_ANSWERS.invalid;
+    if (api) responses[503] ??= HOST_ANSWERS.overloaded;
     const scopes = route.config?.scopes ?? [];
     if (scopes.length > 0) {
-      responses[401] ??= problemResponse('No valid bearer token: `WWW-Authenticate` says why');
-      responses[403] ??= problemResponse('The token lacks a scope this operation needs');
+      responses[401] ??= HOST_ANSWERS.noToken;
+      responses[403] ??= HOST_ANSWERS.missingScope;
     }
-    responses['4XX'] ??= problemResponse('The request was refused: the detail says why');
+    responses['4XX'] ??= HOST_ANSWERS.refused;
     route.schema = {
       ...route.schema,
       security: scopes.length > 0 ? [{ [SCHEME]: [...scopes] }] : [],
