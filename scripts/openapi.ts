@@ -13,7 +13,7 @@ const modules = moduleWorkspaces().map(({ name }) => name);
 
 const app = await buildApp({ modules: await loadModules(parseModuleList(modules.join(','))) });
 await app.ready();
-const document = app.swagger();
+const document = (await app.openapi())();
 await app.close();
 
 writeFileSync('packages/client/openapi.json', `${JSON.stringify(document, null, 2)}\n`);

@@ -1,5 +1,6 @@
 import { isPrefix, type Prefix, type SettingValue } from '@simple-rest/module-contract';
-import semver from 'semver';
+// The function alone, not semver's index, which builds every one of them at start.
+import validRange from 'semver/ranges/valid.js';
 
 const HTTP_URL = '^https?://[^\\s/?#]+(/[^\\s?#]*)?$';
 
@@ -460,7 +461,7 @@ export function parseModuleList(list: string): ModuleSpec[] {
     .map((entry) => {
       const [, packageName = '', versionRange, prefix] =
         /^((?:@[^/@]+\/)?[^@=]+)(?:@(.+?))?(?:=(\/.*))?$/.exec(entry) ?? [];
-      if (versionRange !== undefined && semver.validRange(versionRange) === null) {
+      if (versionRange !== undefined && validRange(versionRange) === null) {
         throw invalidConfiguration(
           `MODULES names "${packageName}@${versionRange}", which is not a valid version range`,
         );

@@ -1,4 +1,3 @@
-import cluster from 'node:cluster';
 import closeWithGrace from 'close-with-grace';
 import type { FastifyInstance } from 'fastify';
 import pino, { type Logger } from 'pino';
@@ -7,9 +6,8 @@ import { workerCount } from './cpus.js';
 import { serviceInfo } from './info.js';
 import { withModuleSettings } from './module-settings.js';
 import { loadModules, type MountedModule } from './modules.js';
-import { runPrimary, SHUTDOWN_MESSAGE } from './primary.js';
 import { buildApp } from './rest/app.js';
-import { drainAndClose } from './shutdown.js';
+import { drainAndClose, SHUTDOWN_MESSAGE } from './shutdown.js';
 import type { Tracing } from './tracing.js';
 
 /**
@@ -22,12 +20,15 @@ async function main(): Promise<void> {
   const modules = withModuleSettings(await loadModules(settings.modules), process.env);
   // Asynchronous writes keep logging off the request path; pino flushes them on exit.
   const logger = pino({ level: settings.logLevel }, pino.destination({ sync: false }));
-  const workers = cluster.isPrimary ? workerCount(settings.webConcurrency) : 1;
-  if (workers > 1) runPrimary(workers, logger, settings.shutdownTimeoutMs);
-  else await serve(settings, modules, logger);
+  // Only a process with an IPC channel can be a cluster worker: others skip loading node:cluster
+  // (about 5 ms of every start), and the primary's code loads only when there are workers to run.
+  const isWorker = process.send !== undefined && (await import('node:cluster')).default.isWorker;
+  const workers = isWorker ? 1 : workerCount(settings.webConcurrency);
+  if (workers > 1) (await import('./primary.js')).runPrimary(workers, logger, settings.shutdownTimeoutMs);
+  else await serve(settings, modules, logger, isWorker);
 }
 
-async function serve(settings: Settings, modules: MountedModule[], logger: Logger): Promise<void> {
+async function serve(settings: Settings, modules: MountedModule[], logger: Logger, isWorker: boolean): Promise<void> {
   let app: FastifyInstance | undefined;
   // Loaded only when tracing is on: with it off, no OpenTelemetry code is even read.
   const tracing: Tracing | undefined = settings.tracing
@@ -53,7 +54,7 @@ async function serve(settings: Settings, modules: MountedModule[], logger: Logge
       if (err) throw err; // close-with-grace exits 1 when this function throws
     },
   );
-  if (cluster.isWorker) {
+  if (isWorker) {
     // A worker drains when its primary asks, or when the primary is gone.
     process.on('message', (message) => message === SHUTDOWN_MESSAGE && grace.close());
     process.on('disconnect', () => grace.close());

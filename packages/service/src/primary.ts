@@ -2,9 +2,7 @@ import cluster, { type Worker } from 'node:cluster';
 import { once } from 'node:events';
 import closeWithGrace from 'close-with-grace';
 import type { Logger } from 'pino';
-
-/** What the primary sends a worker to make it drain and exit, as a signal would. */
-export const SHUTDOWN_MESSAGE = 'simple-rest:shutdown';
+import { SHUTDOWN_MESSAGE } from './shutdown.js';
 
 /**
  * The primary of WEB_CONCURRENCY > 1: forks the workers, which share the port; replaces a

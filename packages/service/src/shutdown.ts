@@ -1,6 +1,9 @@
 import { setTimeout as sleep } from 'node:timers/promises';
 import type { FastifyInstance } from 'fastify';
 
+/** What the primary sends a worker to make it drain and exit, as a signal would. */
+export const SHUTDOWN_MESSAGE = 'simple-rest:shutdown';
+
 /**
  * The graceful half of shutdown: readiness turns 503 at once; after `delayMs` (time for a
  * load balancer to notice) the server stops accepting, closes idle keep-alive connections,

@@ -1,6 +1,10 @@
-import swagger from '@fastify/swagger';
 import { PROBLEM_SCHEMA_REF, problemResponse } from '@simple-rest/module-contract';
-import type { RouteOptions } from 'fastify';
+import Fastify, {
+  type FastifyInstance,
+  type FastifyPluginCallback,
+  type FastifyServerOptions,
+  type RouteOptions,
+} from 'fastify';
 import fp from 'fastify-plugin';
 import { serviceInfo } from '../../info.js';
 import type { MountedModule } from '../../modules.js';
@@ -10,21 +14,84 @@ const SCHEME = 'openIdConnect';
 // Where no AUTH_ISSUER is set (the build, tests): a URL that can never resolve, RFC 6761's .invalid.
 const NO_ISSUER = 'https://issuer.invalid';
 
+/** @fastify/swagger's document function: the JSON document, or with `{ yaml: true }` its YAML. */
+export type OpenApiDocument = FastifyInstance['swagger'];
+
+declare module 'fastify' {
+  interface FastifyInstance {
+    /** The OpenAPI document of every route registered after the openapi plugin, made on first use. */
+    openapi(): Promise<OpenApiDocument>;
+  }
+}
+
+// The document's app only reads schemas: it compiles none.
+const NO_COMPILERS = {
+  compilersFactory: {
+    buildValidator: () => () => () => true,
+    buildSerializer: () => () => JSON.stringify,
+  },
+} as unknown as NonNullable<FastifyServerOptions['schemaController']>;
+
 /**
  * OpenAPI 3.1 generated from the schemas of the routes registered after it; served by the
  * operations routes. Routes that declare scopes need a token from the OpenID provider AUTH_ISSUER
  * names; every other operation says `security: []` itself (a document-level one is not copied).
+ * The routes and shared schemas are recorded as they register, as @fastify/swagger records them;
+ * @fastify/swagger itself (and the YAML library it loads) is loaded when the document is first
+ * asked for, in an app of its own given the same routes: about 10 ms of every start otherwise
+ * (docs/benchmarks.md).
  */
 const openapi = fp<{ modules: readonly MountedModule[]; issuer?: string }>(async (app, { modules, issuer }) => {
-  const moduleTags = new Map(modules.map(({ module }) => [module.openapi.tag, module.openapi.description]));
   app.addSchema(PROBLEM);
-  await app.register(swagger, {
+  const routes: RouteOptions[] = [];
+  const scopes: FastifyInstance[] = [app];
+  app.addHook('onRoute', (route) => {
+    routes.push(route);
+  });
+  app.addHook('onRegister', (scope) => {
+    scopes.push(scope);
+  });
+  let document: Promise<OpenApiDocument> | undefined;
+  app.decorate('openapi', () => {
+    document ??= documentOf(routes, scopes, swaggerOptions(modules, issuer));
+    return document;
+  });
+});
+
+/** An app with @fastify/swagger and the host's routes and shared schemas, for their document. */
+async function documentOf(
+  routes: readonly RouteOptions[],
+  scopes: readonly FastifyInstance[],
+  options: SwaggerOptions,
+): Promise<OpenApiDocument> {
+  const { default: swagger } = await import('@fastify/swagger');
+  const documentApp = Fastify({ exposeHeadRoutes: false, schemaController: NO_COMPILERS });
+  for (const scope of scopes) {
+    for (const [id, schema] of Object.entries(scope.getSchemas())) {
+      if (documentApp.getSchema(id) === undefined) documentApp.addSchema(schema as object);
+    }
+  }
+  await documentApp.register(swagger, options);
+  for (const { method, url, schema, config } of routes) {
+    documentApp.route({ method, url, ...(schema && { schema }), ...(config && { config }), handler: async () => null });
+  }
+  await documentApp.ready();
+  return documentApp.swagger.bind(documentApp) as OpenApiDocument;
+}
+
+type SwaggerOptions = SwaggerOptionsOf<typeof import('@fastify/swagger').default>;
+type SwaggerOptionsOf<Plugin> = Plugin extends FastifyPluginCallback<infer Options> ? Options : never;
+
+/** @fastify/swagger's options: the document's info, tags, security scheme and shared schemas' names. */
+function swaggerOptions(modules: readonly MountedModule[], issuer: string | undefined): SwaggerOptions {
+  const moduleTags = new Map(modules.map(({ module }) => [module.openapi.tag, module.openapi.description]));
+  return {
     // Shared schemas keep their $id as their name under components/schemas (`Problem`).
     refResolver: { buildLocalReference: (json, _baseUri, _fragment, index) => String(json.$id ?? `def-${index}`) },
     // The security scheme only where an operation uses it: a scheme nothing uses is a lint warning.
     transformObject: (documents) =>
       'openapiObject' in documents
-        ? withoutUnusedScheme(documents.openapiObject as OpenApiDocument)
+        ? withoutUnusedScheme(documents.openapiObject as OpenApiObject)
         : documents.swaggerObject,
     openapi: {
       openapi: '3.1.0',
@@ -53,15 +120,15 @@ const openapi = fp<{ modules: readonly MountedModule[]; issuer?: string }>(async
         ...[...moduleTags].map(([name, description]) => ({ name, description })),
       ],
     },
-  });
-});
+  };
+}
 
-interface OpenApiDocument {
+interface OpenApiObject {
   readonly paths?: Record<string, Record<string, { readonly security?: readonly Record<string, unknown>[] }>>;
   readonly components?: { readonly securitySchemes?: Record<string, unknown> };
 }
 
-function withoutUnusedScheme(document: OpenApiDocument) {
+function withoutUnusedScheme(document: OpenApiObject) {
   const used = Object.values(document.paths ?? {}).some((operations) =>
     Object.values(operations).some((operation) => operation.security?.some((requirement) => SCHEME in requirement)),
   );

@@ -21,11 +21,12 @@ const pick = (headers: OutgoingHttpHeaders, names: readonly string[]) =>
  */
 async function buildDocsApp(host: FastifyInstance): Promise<FastifyInstance> {
   const { default: swaggerUi } = await import('@fastify/swagger-ui');
+  const document = await host.openapi();
   const docs = Fastify();
   await docs.register(
     fp(
       async (scope) => {
-        scope.decorate('swagger', host.swagger.bind(host));
+        scope.decorate('swagger', document);
       },
       { name: '@fastify/swagger' },
     ),

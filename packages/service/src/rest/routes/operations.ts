@@ -144,7 +144,7 @@ export const operationsRoutes: FastifyPluginAsync<{
         },
       },
     },
-    async () => app.swagger(),
+    async () => (await app.openapi())(),
   );
   await app.register(docsRoutes);
 };

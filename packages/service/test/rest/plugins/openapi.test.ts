@@ -11,7 +11,7 @@ test('routes registered after it are documented, and each mounted module has its
   app.get('/:name/', { schema: { summary: 'Greet', tags: ['greetings'] } }, async () => 'ok');
   t.after(() => app.close());
   await app.ready();
-  const document = app.swagger() as {
+  const document = (await app.openapi())() as {
     openapi: string;
     info: { title: string };
     paths: Record<string, unknown>;
