@@ -37,8 +37,33 @@ const requireBuiltins = {
   },
 };
 
+// node:https and node:http2, loaded when first used: the service serves plain HTTP, but Fastify
+// and prom-client require them as they load, and their TLS stack cost about 10 ms of every start.
+// Both are only ever used as namespaces (`https.createServer(…)`), which a proxy passes on.
+const TLS_MODULES = /^(node:)?(https|http2)$/;
+const tlsOnFirstUse = {
+  name: 'tls-on-first-use',
+  setup(build) {
+    build.onResolve({ filter: TLS_MODULES }, ({ path }) => ({
+      path: path.replace(/^node:/, ''),
+      namespace: 'tls-on-first-use',
+    }));
+    build.onLoad({ filter: /.*/, namespace: 'tls-on-first-use' }, ({ path }) => ({
+      contents: `let loaded;
+const load = () => (loaded ??= require(${JSON.stringify(`node:${path}`)}));
+module.exports = new Proxy({}, {
+  get: (_, key) => load()[key],
+  has: (_, key) => key in load(),
+  ownKeys: () => Reflect.ownKeys(load()),
+  getOwnPropertyDescriptor: (_, key) => ({ ...Reflect.getOwnPropertyDescriptor(load(), key), configurable: true }),
+});`,
+      loader: 'js',
+    }));
+  },
+};
+
 const shared = {
-  plugins: [requireBuiltins],
+  plugins: [tlsOnFirstUse, requireBuiltins],
   bundle: true,
   platform: 'node',
   format: 'esm',
