@@ -2,7 +2,7 @@
 import { type ChildProcess, execFileSync, spawn } from 'node:child_process';
 import { once } from 'node:events';
 import { readFileSync } from 'node:fs';
-import { requestAsIs, waitFor } from '@simple-rest/testing';
+import { freePort, requestAsIs, waitFor } from '@simple-rest/testing';
 import type { BenchServer } from './servers.js';
 
 export interface StartOptions {
@@ -45,6 +45,18 @@ export async function firstAnswer(server: BenchServer, port: number, since: numb
     intervalMs: 2,
   });
   return performance.now() - since;
+}
+
+/** Milliseconds from spawn to the first 200 of a server started for just that. */
+export async function coldStartMs(server: BenchServer, options: StartOptions): Promise<number> {
+  const port = await freePort();
+  const started = performance.now();
+  const child = start(server, port, options);
+  try {
+    return await firstAnswer(server, port, started);
+  } finally {
+    await stop(child);
+  }
 }
 
 /** Peak resident memory (VmHWM) of the server's processes, in MB. */

@@ -17,7 +17,7 @@ import { join } from 'node:path';
 import { freePort, requestAsIs } from '@simple-rest/testing';
 import { benchNotes, notesRatios } from './notes.js';
 import { parseBenchOptions } from './options.js';
-import { firstAnswer, peakRssMb, start, stop } from './processes.js';
+import { coldStartMs, firstAnswer, peakRssMb, start, stop } from './processes.js';
 import { type BenchResult, writeReport } from './report.js';
 import { CONTRACT_PATHS, contractBody } from './servers/contract-body.mjs';
 import { type BenchServer, CEILING, flaskServers, NODE_SERVERS, SERVICE_BUNDLE, withAccessLog } from './servers.js';
@@ -37,18 +37,6 @@ const spanSink = createHttpServer((request, response) => {
 await once(spanSink, 'listening');
 spanSink.unref();
 const OTLP_URL = `http://127.0.0.1:${(spanSink.address() as AddressInfo).port}`;
-
-/** Milliseconds from spawn to the first 200. */
-async function coldStartMs(server: BenchServer): Promise<number> {
-  const port = await freePort();
-  const started = performance.now();
-  const child = start(server, port, { pinned, otlpUrl: OTLP_URL });
-  try {
-    return await firstAnswer(server, port, started);
-  } finally {
-    await stop(child);
-  }
-}
 
 /** One round for one server: start it, check the contract, warm it up, load it, read its peak RSS. */
 async function loadOnce(server: BenchServer): Promise<Load & { peakRssMb: number }> {
@@ -149,7 +137,8 @@ console.log(
 );
 const starts = new Map(servers.map((server) => [server.name, [] as number[]]));
 for (let run = 0; run < coldStarts; run++)
-  for (const server of rotated(servers, run)) starts.get(server.name)?.push(await coldStartMs(server));
+  for (const server of rotated(servers, run))
+    starts.get(server.name)?.push(await coldStartMs(server, { pinned, otlpUrl: OTLP_URL }));
 const loads = new Map(servers.map((server) => [server.name, [] as (Load & { peakRssMb: number })[]]));
 for (let round = 0; round < rounds; round++) {
   for (const server of rotated(servers, round)) {

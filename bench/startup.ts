@@ -10,7 +10,7 @@ import { cpSync, mkdirSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { freePort, requestAsIs } from '@simple-rest/testing';
-import { firstAnswer, peakRssMb, start, stop } from './processes.js';
+import { coldStartMs, firstAnswer, peakRssMb, start, stop } from './processes.js';
 import { type BenchServer, SERVICE_BUNDLE } from './servers.js';
 import { median, rotated, runWrk } from './wrk.js';
 
@@ -162,11 +162,7 @@ export async function benchStartup({
     for (const { folder, count } of series) await warmCompileCache(folder, count, pinned);
     const ceilingStarts: number[] = [];
     for (let run = 0; run < starts; run++) {
-      const port = await freePort();
-      const started = performance.now();
-      const child = start(ceiling, port, { pinned });
-      ceilingStarts.push(await firstAnswer(ceiling, port, started));
-      await stop(child);
+      ceilingStarts.push(await coldStartMs(ceiling, { pinned }));
       for (const entry of rotated(series, run)) {
         const result = await startOnce(entry.folder, entry.count, pinned);
         entry.runs.push(result);

@@ -67,8 +67,10 @@ const routeTable = fp(async (app) => {
   });
   app.decorate('routeTable', {
     at: (path: string) => {
-      for (const [url, entry] of unrouted) router.on('GET', url, () => undefined, entry);
-      unrouted = [];
+      if (unrouted.length > 0) {
+        for (const [url, entry] of unrouted) router.on('GET', url, () => undefined, entry);
+        unrouted = [];
+      }
       return router.find('GET', path)?.store as PathEntry | undefined;
     },
   });

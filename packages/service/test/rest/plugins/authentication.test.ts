@@ -88,7 +88,7 @@ test('no token, or other credentials: 401 with a Bearer challenge and no error c
     });
   }
   const head = await app.inject({ method: 'HEAD', url: '/items/' });
-  assert.equal(head.statusCode, 401, "Fastify's HEAD twin of a protected GET is protected too");
+  assert.equal(head.statusCode, 401, 'HEAD, answered by the protected GET route, is protected too');
   const root = await app.inject({ url: '/items' });
   assert.equal(root.statusCode, 308, 'the redirect of the slash-less root tells nothing, so it needs no token');
 });
