@@ -18,15 +18,16 @@ COPY package.json package-lock.json ./
 COPY --from=manifests /app/packages packages
 ARG NPM_CONFIG_REGISTRY
 RUN --mount=type=cache,target=/root/.npm npm ci --no-audit --no-fund
-COPY scripts/bundle.mjs scripts/workspaces.mjs scripts/warm-compile-cache.mjs scripts/
+COPY scripts/bundle.mjs scripts/service-entry.mjs scripts/workspaces.mjs scripts/warm-compile-cache.mjs scripts/
 COPY packages packages
 # The service and each module bundled with their dependencies (scripts/bundle.mjs): the
 # runtime needs no node_modules of npm's, so no dev dependency or source can reach it.
 RUN node scripts/bundle.mjs && mkdir compile-cache
 
-# Node's compile cache, filled by running the service once on the runtime image's Node.js, as its
-# user: a cache is read only by the Node.js version and the uid that wrote it. Each start then
-# compiles less (docs/benchmarks.md measures it). Portable: entries are keyed by paths relative
+# Node's compile cache and the service's code cache (scripts/service-entry.mjs), filled by running
+# the service once on the runtime image's Node.js, as its user: a cache is read only by the
+# Node.js version (and for Node's, the uid) that wrote it. Each start then compiles less
+# (docs/benchmarks.md measures it). Portable: entries are keyed by paths relative
 # to the cache, so /app keeps it wherever it is copied. The warm-up script is mounted, not
 # copied. The cache stays the service user's (Node writes entries 0600 and reads only its own);
 # the root file system is read-only where the image runs (compose.yaml, k8s/), so nothing

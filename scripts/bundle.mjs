@@ -82,17 +82,54 @@ const shared = {
   logLevel: 'warning',
 };
 
+// What the service imports only when first needed: OpenTelemetry (with tracing on), and
+// @fastify/swagger and Swagger UI (the first /openapi.json or /docs). Each is a file of its own
+// beside service.cjs, imported by path, so start-up neither reads nor compiles it.
+const onFirstUse = {
+  tracing: 'packages/service/src/tracing.ts',
+  swagger: '@fastify/swagger',
+  'swagger-ui': '@fastify/swagger-ui',
+};
+const importedOnFirstUse = {
+  name: 'imported-on-first-use',
+  setup(build) {
+    build.onResolve({ filter: /^(\.\/tracing\.js|@fastify\/swagger(-ui)?)$/ }, ({ path, kind }) =>
+      kind === 'dynamic-import'
+        ? { path: `./${path.replace(/^\.\/|^@fastify\/|\.js$/g, '')}.mjs`, external: true }
+        : undefined,
+    );
+  },
+};
+
 await rm(outdir, { recursive: true, force: true });
+// The service as one CommonJS file, which dist/main.mjs (scripts/service-entry.mjs) runs from a V8
+// code cache made after start-up: Node's own compile cache holds only code compiled before a file
+// runs.
 await build({
   ...shared,
-  entryPoints: ['packages/service/src/main.ts', 'packages/service/src/healthcheck.ts'],
+  plugins: [importedOnFirstUse, tlsOnFirstUse],
+  format: 'cjs',
+  banner: undefined,
+  entryPoints: ['packages/service/src/main.ts'],
+  outfile: `${outdir}/dist/service.cjs`,
+  // The entry point passes its own import.meta: it is in the same folder, so URLs relative to it
+  // (../package.json, static/) and what it resolves are the same.
+  define: { 'import.meta': '__importMeta' },
+});
+await build({
+  ...shared,
+  entryPoints: onFirstUse,
   outdir: `${outdir}/dist`,
-  // What is imported only when first needed (Swagger UI, for /docs) goes into a chunk of its
-  // own, so start-up does not load it.
+  // Code they share goes into chunks of its own.
   splitting: true,
-  // Beside main.mjs: Swagger UI finds its files relative to its own code's folder.
   chunkNames: '[name]-[hash]',
   outExtension: { '.js': '.mjs' },
+});
+await cp('scripts/service-entry.mjs', `${outdir}/dist/main.mjs`);
+await build({
+  ...shared,
+  entryPoints: ['packages/service/src/healthcheck.ts'],
+  outfile: `${outdir}/dist/healthcheck.mjs`,
 });
 // The service reads its name and version from ../package.json, as it does unbundled.
 await cp('packages/service/package.json', `${outdir}/package.json`);

@@ -10,6 +10,7 @@ import { fileURLToPath } from 'node:url';
 
 /** Folders whose tests need what the unit suite does not have: a Docker engine, the bundle. */
 export const SEPARATE_SUITES: Readonly<Record<string, string>> = {
+  bundle: 'test/bundle/',
   container: 'test/container/',
   'outside-module': 'test/outside-module/',
 };

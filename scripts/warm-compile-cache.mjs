@@ -1,8 +1,9 @@
 // Run once while the image is built (Dockerfile), on the image's own Node.js and as its user:
 // starts the bundled service with NODE_COMPILE_CACHE set, asks it every contract route and
-// /docs/ (so the lazily loaded Swagger UI chunk is compiled too), runs the health check, then
-// stops the service with SIGTERM; on their way out both processes write their compiled code
-// into the cache directory, which is read-only when the image runs.
+// /docs/ (so Swagger UI, loaded when first needed, is compiled too), runs the health check, then
+// stops the service with SIGTERM. On their way out both processes write what they compiled into
+// the cache directory, which is read-only when the image runs: Node's compile cache, and the
+// service's own code cache with every function compiled by then (scripts/service-entry.mjs).
 import { spawn } from 'node:child_process';
 import { once } from 'node:events';
 

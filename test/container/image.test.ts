@@ -153,11 +153,14 @@ describe('the Docker image', {
     const allowed = [
       /^app\/package\.json$/,
       /^app\/dist\/(main|healthcheck)\.mjs$/,
-      // esbuild's chunks: code shared by the entry points, and what is loaded only when needed
-      // (Swagger UI on the first /docs, OpenTelemetry when tracing is on).
-      /^app\/dist\/[\w-]+-[A-Z0-9]{8}\.mjs$/,
-      /^app\/dist\/(main|[\w-]+-[A-Z0-9]{8})\.mjs\.LEGAL\.txt$/,
+      /^app\/dist\/service\.cjs$/,
+      // What is loaded only when needed (OpenTelemetry when tracing is on, @fastify/swagger and
+      // Swagger UI on the first /openapi.json or /docs), and esbuild's chunks of code they share.
+      /^app\/dist\/(tracing|swagger|swagger-ui|[\w-]+-[A-Z0-9]{8})\.mjs$/,
+      /^app\/dist\/(service\.cjs|[\w-]+\.mjs)\.LEGAL\.txt$/,
+      // Node's compile cache, and the service's code cache (scripts/service-entry.mjs).
       /^app\/compile-cache\/v24\.[\d.]+-x64-\w+-\d+\/\w+$/,
+      /^app\/compile-cache\/service-[0-9a-f]+-v24\.[\d.]+-x64\.v8$/,
       /^app\/dist\/static\/[\w.-]+\.(js|css|html|png|svg|json)$/,
       // Each module a package of its own, found by name (scripts/bundle.mjs), and the contract.
       /^app\/node_modules\/@simple-rest\/[\w-]+\/(package\.json|dist\/index\.js(\.LEGAL\.txt)?)$/,
@@ -203,19 +206,22 @@ describe('the Docker image', {
     assert.equal(await healthStatus(container), 'healthy');
   });
 
-  test("the service's code comes from the compile cache written at build time, read-only", async () => {
+  test("the service's code comes from the caches written at build time, read-only", async () => {
     const config = JSON.parse(docker('image', 'inspect', '-f', '{{json .Config}}', IMAGE));
     assert.ok(config.Env.includes('NODE_COMPILE_CACHE=/app/compile-cache'));
     const container = name('compile-cache');
-    const url = await runContainer(container, { NODE_DEBUG_NATIVE: 'COMPILE_CACHE' });
+    const url = await runContainer(container, { NODE_DEBUG_NATIVE: 'COMPILE_CACHE', NODE_DEBUG: 'code-cache' });
     assert.equal((await fetch(`${url}/docs/`)).status, 200);
+    assert.equal(await healthStatus(container), 'healthy');
+    docker('stop', container); // on its way out, the service would write a cache it lacked
     // Node's debug lines go to stderr, which `docker logs` passes on as its own.
     const logs = spawnSync(DOCKER, ['logs', container], { encoding: 'utf8' });
     const debug = `${logs.stdout}${logs.stderr}`;
-    assert.equal(await healthStatus(container), 'healthy');
-    for (const file of ['dist/main.mjs', 'node_modules/@simple-rest/blueprint/dist/index.js', 'dist/swagger-ui-'])
+    for (const file of ['dist/main.mjs', 'node_modules/@simple-rest/blueprint/dist/index.js', 'dist/swagger-ui.mjs'])
       assert.match(debug, new RegExp(`reading cache from .* for ESM file:///app/${file}.*success`), file);
     assert.doesNotMatch(debug, /reading cache from .*no such file/);
+    assert.match(debug, /CODE-CACHE \d+: \/app\/compile-cache\/service-\w+-v24[\d.]+-x64\.v8 accepted/);
+    assert.doesNotMatch(debug, /CODE-CACHE .*(not read|rejected|written|not written)/);
   });
 
   test('with an OTLP endpoint, the container exports a span per request, joined to the caller by its traceparent', async () => {

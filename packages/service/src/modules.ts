@@ -30,7 +30,9 @@ type Importer = (packageName: string) => Promise<{ default?: unknown }>;
  */
 export async function loadModules(
   specs: readonly ModuleSpec[],
-  importer: Importer = (packageName) => import(packageName),
+  // Resolved from this file, as readInstalledManifest does: Node resolves each name once. (In the
+  // bundle, a bare import() resolves from service.cjs, which Node caches apart from this file.)
+  importer: Importer = (packageName) => import(import.meta.resolve(packageName)),
   readManifest: (packageName: string) => Manifest = readInstalledManifest,
 ): Promise<MountedModule[]> {
   // Imported together, so that reading their files overlaps; checked in MODULES' order, so the

@@ -13,8 +13,8 @@ import { startOtlpReceiver } from '../support/otlp-receiver.js';
 import { type RunningService, startService, waitForLog } from '../support/process.js';
 
 const RECORD_IMPORTS = fileURLToPath(new URL('../support/record-imports.mjs', import.meta.url));
-// The tracer's code: tracing.js and the SDK in the build, the tracing chunk in the bundle.
-const TRACER = /\/tracing(\.js|-\w+\.mjs)$|sdk-trace|fastify\/otel/m;
+// The tracer's code: tracing.js and the SDK in the build, tracing.mjs in the bundle.
+const TRACER = /\/tracing\.m?js$|sdk-trace|fastify\/otel/m;
 const TRACE_ID = '4bf92f3577b34da6a3ce929d0e0e4736';
 const PARENT_ID = '00f067aa0ba902b7';
 const SERVER = 2;
