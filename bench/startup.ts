@@ -4,7 +4,8 @@
 // second after the first 200, under 50 concurrent connections; and what the first request to a
 // route costs over the next, now that schemas compile on first use. Modules are plain JavaScript
 // packages installed beside a copy of the bundle, and each copy runs as the image does: with
-// Node's compile cache, filled by one start that stops cleanly (the image's build does the same).
+// its caches in NODE_COMPILE_CACHE (Node's and the service's code cache), filled by one start that
+// stops cleanly (the image's build does the same).
 // `--compare` bundles run the same series, interleaved, for before and after in one run.
 import { cpSync, mkdirSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
@@ -87,7 +88,7 @@ const serverFor = (folder: string, count: number) => ({
   },
 });
 
-/** One start that stops with SIGTERM, so Node writes its compile cache, as the image's build does. */
+/** One start that stops with SIGTERM, so both caches are written on the way out, as in the image's build. */
 async function warmCompileCache(folder: string, count: number, pinned: boolean): Promise<void> {
   const server = serverFor(folder, count);
   const port = await freePort();

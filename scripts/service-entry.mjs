@@ -2,12 +2,11 @@
 // as one CommonJS file beside it (service.cjs), from a V8 code cache kept in NODE_COMPILE_CACHE.
 //
 // Node's own compile cache serializes a file's code as soon as it is compiled, before it runs: it
-// holds the top-level code and nothing that start-up then compiles, which was most of the
-// service's start on Node.js 24 (docs/benchmarks.md). This cache is serialized when the process
-// exits, with every function compiled by then. It is written once, where the directory is
-// writable (the image's build runs the service once for it), and only read after. A cache V8
-// rejects (another Node.js, other flags) is written anew where it can be. NODE_DEBUG=code-cache
-// shows what happened.
+// holds the top-level code and nothing that start-up then compiles, a fifth of the service's start
+// on Node.js 24 (docs/benchmarks.md). This cache is serialized when the process exits cleanly,
+// with every function compiled by then. It is written once, where the directory is writable (the
+// image's build runs the service once for it), and only read after. A cache V8 rejects (another
+// Node.js, other flags) is written anew where it can be. NODE_DEBUG=code-cache shows what happened.
 import { mkdirSync, readFileSync, renameSync, writeFileSync } from 'node:fs';
 import { createRequire } from 'node:module';
 import { dirname, join } from 'node:path';
@@ -70,7 +69,9 @@ const script = new vm.Script(
   { filename, cachedData, importModuleDynamically },
 );
 if (cachedData) debug('%s %s', cacheFile, script.cachedDataRejected ? 'rejected' : 'accepted');
-if (cacheFile && (!cachedData || script.cachedDataRejected)) process.once('exit', () => writeCache(script));
+// Not after a failed start, whose cache would hold only what ran before it failed.
+if (cacheFile && (!cachedData || script.cachedDataRejected))
+  process.once('exit', (code) => code === 0 && writeCache(script));
 
 const module = { exports: {} };
 // __importMeta stands for import.meta in the bundle: this file's, in the same folder.

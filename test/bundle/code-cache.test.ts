@@ -8,7 +8,7 @@ import { mkdtempSync, readdirSync, readFileSync, rmSync, writeFileSync } from 'n
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { type TestContext, test } from 'node:test';
-import { startService } from '../../packages/service/test/support/process.js';
+import { runToExit, startService } from '../../packages/service/test/support/process.js';
 
 const BUNDLE_ENTRY = new URL('../../packages/service/bundle/dist/main.mjs', import.meta.url).pathname;
 const CACHE_FILE = /^service-[0-9a-f]+-v\d+\.\d+\.\d+-\w+\.v8$/;
@@ -90,6 +90,17 @@ test('a cache directory that cannot be written leaves the service serving and ex
   const { code, debug } = await runOnce({ NODE_COMPILE_CACHE: join(notADirectory, 'cache') });
   assert.equal(code, 0);
   assert.deepEqual(debug, reported(['not read: ENOTDIR', 'not written: ENOTDIR']));
+});
+
+test('a start that fails writes no cache: it would hold only what ran before the failure', async (t) => {
+  const directory = cacheDirectory(t);
+  const { code, stderr } = await runToExit(
+    { MODULES: '@simple-rest/not-installed', NODE_DEBUG: 'code-cache', NODE_COMPILE_CACHE: directory },
+    BUNDLE_ENTRY,
+  );
+  assert.equal(code, 1);
+  assert.match(stderr, /MODULES names "@simple-rest\/not-installed", which is not installed/);
+  assert.deepEqual(cacheFiles(directory), []);
 });
 
 test('without NODE_COMPILE_CACHE, or with NODE_DISABLE_COMPILE_CACHE, no cache is read or written', async (t) => {
