@@ -84,20 +84,23 @@ const shared = {
 
 // What the service imports only when first needed: OpenTelemetry (with tracing on), and
 // @fastify/swagger and Swagger UI (the first /openapi.json or /docs). Each is a file of its own
-// beside service.cjs, imported by path, so start-up neither reads nor compiles it.
-const onFirstUse = {
-  tracing: 'packages/service/src/tracing.ts',
-  swagger: '@fastify/swagger',
-  'swagger-ui': '@fastify/swagger-ui',
-};
+// beside service.cjs, imported by path, so start-up neither reads nor compiles it. Keyed by the
+// specifier the service imports: the file's name, and the entry point it is built from.
+const onFirstUse = new Map([
+  ['./tracing.js', { name: 'tracing', entry: 'packages/service/src/tracing.ts' }],
+  ['@fastify/swagger', { name: 'swagger', entry: '@fastify/swagger' }],
+  ['@fastify/swagger-ui', { name: 'swagger-ui', entry: '@fastify/swagger-ui' }],
+]);
+const escaped = (text) => text.replace(/[.*+?^${}()|[\]\\/]/g, '\\$&');
 const importedOnFirstUse = {
   name: 'imported-on-first-use',
   setup(build) {
-    build.onResolve({ filter: /^(\.\/tracing\.js|@fastify\/swagger(-ui)?)$/ }, ({ path, kind }) =>
-      kind === 'dynamic-import'
-        ? { path: `./${path.replace(/^\.\/|^@fastify\/|\.js$/g, '')}.mjs`, external: true }
-        : undefined,
-    );
+    // Only these specifiers reach the plugin: esbuild calls it for nothing else.
+    const filter = new RegExp(`^(${[...onFirstUse.keys()].map(escaped).join('|')})$`);
+    build.onResolve({ filter }, ({ path, kind }) => {
+      const file = kind === 'dynamic-import' ? onFirstUse.get(path) : undefined;
+      return file && { path: `./${file.name}.mjs`, external: true };
+    });
   },
 };
 
@@ -118,7 +121,7 @@ await build({
 });
 await build({
   ...shared,
-  entryPoints: onFirstUse,
+  entryPoints: Object.fromEntries([...onFirstUse.values()].map(({ name, entry }) => [name, entry])),
   outdir: `${outdir}/dist`,
   // Code they share goes into chunks of its own.
   splitting: true,
