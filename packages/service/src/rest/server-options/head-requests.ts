@@ -4,7 +4,8 @@ import type { ServerOption } from './server-option.js';
 /** Marks a HEAD request routed as GET; steps/head-requests.ts gives it back its method. */
 export const ROUTED_AS_GET = Symbol('a HEAD request routed as GET');
 
-type RawRequest = RawRequestDefaultExpression & { [ROUTED_AS_GET]?: true };
+/** A raw request, marked when it was routed as GET. */
+export type HeadAwareRequest = RawRequestDefaultExpression & { [ROUTED_AS_GET]?: true };
 
 /**
  * HEAD answered by the GET route itself, where Fastify would add a HEAD route for every GET
@@ -15,7 +16,7 @@ type RawRequest = RawRequestDefaultExpression & { [ROUTED_AS_GET]?: true };
  */
 const headRequests: ServerOption = () => ({
   exposeHeadRoutes: false,
-  rewriteUrl(this: FastifyInstance, request: RawRequest) {
+  rewriteUrl(this: FastifyInstance, request: HeadAwareRequest) {
     const url = request.url ?? '/';
     if (request.method === 'HEAD' && !this.routeTable.at(url.split('?', 1)[0] ?? url)?.headRoute) {
       request.method = 'GET';

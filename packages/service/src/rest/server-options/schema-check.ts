@@ -7,9 +7,10 @@ const valid = new WeakSet<object>();
 
 /** Throws, as Ajv would when it compiles it, if `schema` is not a valid JSON Schema (draft-07). */
 export function checkSchema(schema: unknown): void {
-  if (typeof schema === 'object' && schema !== null && valid.has(schema)) return;
+  const remembered = typeof schema === 'object' && schema !== null;
+  if (remembered && valid.has(schema)) return;
   if (isDraft07Schema(schema)) {
-    if (typeof schema === 'object' && schema !== null) valid.add(schema);
+    if (remembered) valid.add(schema);
     return;
   }
   const problems = (isDraft07Schema.errors ?? []).map(

@@ -12,10 +12,10 @@ const buildSerializerFromPool = SerializerSelector();
 type Compiler<Route, Compiled> = (route: Route) => Compiled;
 
 /**
- * Compiles each schema on the route's first request rather than at start: start-up then costs
- * the same with 5 routes or 500 (docs/benchmarks.md has both, and what a first request pays).
- * Every schema is still checked against JSON Schema's meta-schema at start, so a module with
- * an invalid schema is refused before it listens, as before.
+ * Compiles each schema on the route's first request rather than at start: at start a schema
+ * costs only its check against JSON Schema's meta-schema, which still refuses a module with an
+ * invalid schema before it listens (docs/benchmarks.md: what 500 routes still cost, and what a
+ * first request pays).
  */
 function compiledOnFirstUse<Route extends { schema?: unknown }, Compiled extends (...args: never[]) => unknown>(
   factory: () => Compiler<Route, Compiled>,

@@ -1,4 +1,4 @@
-import { ROUTED_AS_GET } from '../server-options/head-requests.js';
+import { type HeadAwareRequest, ROUTED_AS_GET } from '../server-options/head-requests.js';
 import type { StepFactory } from './step.js';
 
 /**
@@ -7,7 +7,7 @@ import type { StepFactory } from './step.js';
  */
 const headRequests: StepFactory = () => ({
   onRequest: (request) => {
-    const raw = request.raw as typeof request.raw & { [ROUTED_AS_GET]?: true };
+    const raw: HeadAwareRequest = request.raw;
     if (raw[ROUTED_AS_GET]) raw.method = 'HEAD';
   },
 });
