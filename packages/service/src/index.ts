@@ -3,3 +3,4 @@
 export { readModuleSettings } from './module-settings.js';
 export type { MountedModule } from './modules.js';
 export { type AppOptions, buildApp } from './rest/app.js';
+export { documentedSchema } from './rest/plugins/openapi.js';

@@ -1,4 +1,5 @@
 import type { RestModule } from '@simple-rest/module-contract';
+import { documentedSchema } from '@simple-rest/service';
 import type { FastifyPluginCallback, FastifySchema, RouteOptions } from 'fastify';
 import fp from 'fastify-plugin';
 
@@ -7,7 +8,7 @@ export interface ModuleRoute {
   readonly method: string;
   /** The route's path with the prefix, `:params` unfilled; a module's root is `/prefix/`. */
   readonly path: string;
-  /** The schema as the host completed it: the module's, with the problem answers the host adds. */
+  /** The schema as the host documents it: the module's, with the problem answers the host adds. */
   readonly schema: FastifySchema;
   /** The route's own body limit, if it lowers the service's. */
   readonly bodyLimit: number | undefined;
@@ -50,7 +51,7 @@ export function routeRecorder(): { plugin: FastifyPluginCallback; routesOf(modul
         methods.map((method) => ({
           method,
           path,
-          schema: route.schema ?? {},
+          schema: documentedSchema(route) ?? {},
           bodyLimit: route.bodyLimit,
           scopes: route.config?.scopes ?? [],
         })),

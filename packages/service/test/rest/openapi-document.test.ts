@@ -1,6 +1,9 @@
 // The OpenAPI document of the whole service: operation ids, problem answers, and what a linter needs.
 import assert from 'node:assert/strict';
 import { test } from 'node:test';
+import type { RouteOptions } from 'fastify';
+import fp from 'fastify-plugin';
+import { documentedSchema } from '../../src/rest/plugins/openapi.js';
 import { buildTestApp } from '../support/app.js';
 
 interface Operation {
@@ -49,4 +52,29 @@ test('the problem answers are documented: 400 where there are parameters, 503 wi
   assert.deepEqual(document.security, []);
   assert.equal(document.info.license?.name, 'MIT');
   assert.equal(document.info.contact?.url, 'https://github.com/simple-rest/simple-rest');
+});
+
+test("the host's problem answers are in the document only: a route compiles its own answers", async (t) => {
+  const routes: RouteOptions[] = [];
+  const recorder = fp((app, _options, done) => {
+    app.addHook('onRoute', (route) => {
+      routes.push(route);
+    });
+    done();
+  });
+  const app = await buildTestApp(t, { moduleList: '@simple-rest/blueprint=/blueprint', instrumentation: recorder });
+  await app.ready();
+  const byName = routes.find(({ url }) => url === '/blueprint/:name/');
+  assert.ok(byName);
+  // Each status in a route's own schema costs it a serializer, and Fastify a map of them by status.
+  assert.deepEqual(Object.keys(byName.schema?.response ?? {}), ['200']);
+  assert.deepEqual(Object.keys(documentedSchema(byName)?.response ?? {}).sort(), ['200', '400', '4XX', '503']);
+  // A route no documentRoutes hook saw is documented as it is.
+  const undocumented = { schema: { response: { 200: { type: 'string' } } } };
+  assert.equal(documentedSchema(undocumented), undocumented.schema);
+  // The answers themselves are the same problem documents as before.
+  const invalid = await app.inject({ url: `/blueprint/${'x'.repeat(101)}/` });
+  assert.equal(invalid.statusCode, 400);
+  assert.equal(invalid.headers['content-type'], 'application/problem+json; charset=utf-8');
+  assert.deepEqual(Object.keys(invalid.json()), ['type', 'title', 'status', 'detail']);
 });

@@ -72,7 +72,9 @@ async function documentOf(
     }
   }
   await documentApp.register(swagger, options);
-  for (const { method, url, schema, config } of routes) {
+  for (const route of routes) {
+    const { method, url, config } = route;
+    const schema = documentedSchema(route);
     documentApp.route({ method, url, ...(schema && { schema }), ...(config && { config }), handler: async () => null });
   }
   await documentApp.ready();
@@ -164,10 +166,10 @@ const HOST_ANSWERS = {
 } as const;
 
 /**
- * A copy of a route's answers by status code that V8 keeps small. Status codes are array
- * indexes: an object given them keeps an array as long as the largest (about 5 KB for 503),
- * which over 1,000 routes was a tenth of the heap. An index past V8's gap limit, set and
- * deleted first, makes it keep them in a dictionary instead (about 200 bytes).
+ * A copy of a route's answers by status code that V8 keeps small, as the document's app keeps
+ * one for every route. Status codes are array indexes: an object given them keeps an array as
+ * long as the largest (about 5 KB for 503). An index past V8's gap limit, set and deleted first,
+ * makes it keep them in a dictionary instead (about 200 bytes).
  */
 function statusMap(answers: Readonly<Record<string, unknown>> = {}): Record<string, unknown> {
   const map: Record<string, unknown> = { [SPARSE_INDEX]: undefined };
@@ -176,35 +178,50 @@ function statusMap(answers: Readonly<Record<string, unknown>> = {}): Record<stri
 }
 const SPARSE_INDEX = 2 ** 20;
 
+/** Whether each documented route is on the API (load shedding answers it), by its options object. */
+const documentedOnApi = new WeakMap<object, boolean>();
+
 /**
  * An onRoute hook that documents every route of a scope under `tag`, with an operationId of
  * `namespace.` plus the method and the path relative to the scope's prefix (`blueprint.getByName`),
- * so ids do not change with the prefix, and with the problem answers the host may give:
- * 400 for a route with parameters, a query or a body, 503 with Retry-After on the API (load shedding), and any
- * other 4xx as a problem document.
+ * so ids do not change with the prefix. The problem answers the host may give are added by
+ * documentedSchema, for the document only: in the route's own schema, Fastify would make each
+ * route a serializer per answer and a map of them as long as the largest status code (docs/benchmarks.md).
  */
 export function documentRoutes(tag: string, namespace: string, { api }: { api: boolean }) {
   return (route: RouteOptions & { routePath: string }): void => {
     if (route.schema?.hide) return;
     const method = [route.method].flat()[0] ?? 'GET';
-    const responses = statusMap(route.schema?.response as Record<string, unknown> | undefined);
-    const { params, querystring, body } = route.schema ?? {};
-    if (params || querystring || body) responses[400] ??= HOST_ANSWERS.invalid;
-    if (api) responses[503] ??= HOST_ANSWERS.overloaded;
     const scopes = route.config?.scopes ?? [];
-    if (scopes.length > 0) {
-      responses[401] ??= HOST_ANSWERS.noToken;
-      responses[403] ??= HOST_ANSWERS.missingScope;
-    }
-    responses['4XX'] ??= HOST_ANSWERS.refused;
     route.schema = {
       ...route.schema,
       security: scopes.length > 0 ? [{ [SCHEME]: [...scopes] }] : [],
       tags: [tag],
       operationId: `${namespace}.${operationName(method, route.routePath)}`,
-      response: responses,
     };
+    documentedOnApi.set(route, api);
   };
+}
+
+/**
+ * A route's schema as the document shows it: for a route documentRoutes saw, its own answers and
+ * the problem answers the host may give: 400 for a route with parameters, a query or a body, 503
+ * with Retry-After on the API (load shedding), 401 and 403 where it needs scopes, and any other
+ * 4xx as a problem document.
+ */
+export function documentedSchema(route: Pick<RouteOptions, 'schema' | 'config'>): RouteOptions['schema'] {
+  const api = documentedOnApi.get(route);
+  if (api === undefined) return route.schema;
+  const responses = statusMap(route.schema?.response as Record<string, unknown> | undefined);
+  const { params, querystring, body } = route.schema ?? {};
+  if (params || querystring || body) responses[400] ??= HOST_ANSWERS.invalid;
+  if (api) responses[503] ??= HOST_ANSWERS.overloaded;
+  if ((route.config?.scopes ?? []).length > 0) {
+    responses[401] ??= HOST_ANSWERS.noToken;
+    responses[403] ??= HOST_ANSWERS.missingScope;
+  }
+  responses['4XX'] ??= HOST_ANSWERS.refused;
+  return { ...route.schema, response: responses };
 }
 
 /**
