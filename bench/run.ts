@@ -192,7 +192,7 @@ for (const result of startup) {
   const ratio = (value: number, base: number | undefined) => (base ? (value / base).toFixed(2) : '?');
   const alone = startup.find((other) => other.bundle === result.bundle && other.modules === 0);
   console.log(
-    `${result.bundle}, ${String(result.modules).padStart(2)} generated modules: cold start ${result.coldStartMs.toFixed(0)} ms (${ratio(result.coldStartMs, startupSeries?.ceilingColdStartMs)}× the ceiling, ${ratio(result.coldStartMs, alone?.coldStartMs)}× the blueprint alone)  peak RSS ${result.peakRssMb.toFixed(1)} MB (${ratio(result.peakRssMb, alone?.peakRssMb)}×)  shed in the first second: ${result.shed}  first request to a route: +${result.firstRequestExtraMs.toFixed(1)} ms`,
+    `${result.bundle}, ${String(result.modules).padStart(2)} generated modules: cold start ${result.coldStartMs.toFixed(0)} ms (${ratio(result.coldStartMs, startupSeries?.ceilingColdStartMs)}× the ceiling, ${ratio(result.coldStartMs, alone?.coldStartMs)}× the blueprint alone, +${(result.coldStartMs - (alone?.coldStartMs ?? Number.NaN)).toFixed(0)} ms)  peak RSS ${result.peakRssMb.toFixed(1)} MB (${ratio(result.peakRssMb, alone?.peakRssMb)}×)  shed in the first second: ${result.shed}  first request to a route: +${result.firstRequestExtraMs.toFixed(1)} ms`,
   );
 }
 const failed = [...results, ...notes].filter((result) => result.errors > 0);

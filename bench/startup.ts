@@ -6,7 +6,9 @@
 // packages installed beside a copy of the bundle, and each copy runs as the image does: with
 // its caches in NODE_COMPILE_CACHE (Node's and the service's code cache), filled by one start that
 // stops cleanly (the image's build does the same).
-// `--compare` bundles run the same series, interleaved, for before and after in one run.
+// `--compare` bundles run the same series, interleaved, for before and after in one run; so does
+// the floor, Fastify alone mounting the same modules (bench/servers/fastify-modules.mjs), which
+// shows how much of the growth with modules is the framework's own.
 import { cpSync, mkdirSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
@@ -74,23 +76,39 @@ function bundleWith(root: string, bundle: string, count: number): string {
   return folder;
 }
 
-const serverFor = (folder: string, count: number) => ({
-  name: `simple-rest with ${count} generated modules`,
-  command: [process.execPath, join(folder, 'dist/main.mjs')],
-  env: {
-    ACCESS_LOG: 'off',
-    MODULES: [
-      '@simple-rest/blueprint=/blueprint',
-      ...Array.from({ length: count }, (_, index) => `@gen/m${index}`),
-    ].join(','),
-    NODE_COMPILE_CACHE: join(folder, 'compile-cache'),
-    NODE_COMPILE_CACHE_PORTABLE: '1',
-  },
-});
+/** What the series starts: a bundle of the service, or the framework alone (the floor). */
+type Subject = 'bundle' | 'floor';
+/** The floor's label in the series and its report. */
+export const FLOOR = 'Fastify alone, same modules (floor)';
+
+const moduleList = (count: number) =>
+  ['@simple-rest/blueprint=/blueprint', ...Array.from({ length: count }, (_, index) => `@gen/m${index}`)].join(',');
+
+const serverFor = (subject: Subject, folder: string, count: number): BenchServer =>
+  subject === 'bundle'
+    ? {
+        name: `simple-rest with ${count} generated modules`,
+        command: [process.execPath, join(folder, 'dist/main.mjs')],
+        env: {
+          ACCESS_LOG: 'off',
+          MODULES: moduleList(count),
+          NODE_COMPILE_CACHE: join(folder, 'compile-cache'),
+          NODE_COMPILE_CACHE_PORTABLE: '1',
+        },
+      }
+    : {
+        name: `${FLOOR} with ${count} generated modules`,
+        command: [process.execPath, 'bench/servers/fastify-modules.mjs'],
+        env: {
+          MODULES: moduleList(count),
+          MODULES_FROM: folder,
+          NODE_COMPILE_CACHE: join(folder, 'compile-cache-floor'),
+          NODE_COMPILE_CACHE_PORTABLE: '1',
+        },
+      };
 
 /** One start that stops with SIGTERM, so both caches are written on the way out, as in the image's build. */
-async function warmCompileCache(folder: string, count: number, pinned: boolean): Promise<void> {
-  const server = serverFor(folder, count);
+async function warmCompileCache(server: BenchServer, pinned: boolean): Promise<void> {
   const port = await freePort();
   const child = start(server, port, { pinned });
   await firstAnswer(server, port, performance.now());
@@ -108,8 +126,7 @@ async function timed(port: number, path: string): Promise<number> {
 }
 
 /** Starts the copy once: its cold start, peak RSS, 503s in the first second and first-request cost. */
-async function startOnce(folder: string, count: number, pinned: boolean) {
-  const server = serverFor(folder, count);
+async function startOnce(server: BenchServer, count: number, pinned: boolean) {
   const port = await freePort();
   const started = performance.now();
   const child = start(server, port, { pinned });
@@ -154,18 +171,28 @@ export async function benchStartup({
 }): Promise<StartupSeries> {
   const root = mkdtempSync(join(tmpdir(), 'bench-startup-'));
   try {
-    const bundles = [{ label: 'this build', folder: SERVICE_BUNDLE.replace(/\/dist\/main\.mjs$/, '') }].concat(
+    const thisBuild = SERVICE_BUNDLE.replace(/\/dist\/main\.mjs$/, '');
+    const bundles = [{ label: 'this build', folder: thisBuild }].concat(
       compare.map((folder) => ({ label: folder, folder })),
     );
-    const series = bundles.flatMap(({ label, folder }) =>
-      MODULE_COUNTS.map((count) => ({ label, count, folder: bundleWith(root, folder, count), runs: [] as Run[] })),
-    );
-    for (const { folder, count } of series) await warmCompileCache(folder, count, pinned);
+    const series = bundles
+      .map(({ label, folder }) => ({ label, folder, subject: 'bundle' as Subject }))
+      // The floor mounts the same generated modules, from copies of this build.
+      .concat({ label: FLOOR, folder: thisBuild, subject: 'floor' as Subject })
+      .flatMap(({ label, folder, subject }) =>
+        MODULE_COUNTS.map((count) => ({
+          label,
+          count,
+          server: serverFor(subject, bundleWith(root, folder, count), count),
+          runs: [] as Run[],
+        })),
+      );
+    for (const { server } of series) await warmCompileCache(server, pinned);
     const ceilingStarts: number[] = [];
     for (let run = 0; run < starts; run++) {
       ceilingStarts.push(await coldStartMs(ceiling, { pinned }));
       for (const entry of rotated(series, run)) {
-        const result = await startOnce(entry.folder, entry.count, pinned);
+        const result = await startOnce(entry.server, entry.count, pinned);
         entry.runs.push(result);
         console.log(
           `start ${run + 1}  ${entry.label}, ${String(entry.count).padStart(2)} generated modules: ${result.coldStartMs.toFixed(0)} ms to the first 200, peak RSS ${result.peakRssMb.toFixed(1)} MB, ${result.shed} shed, first request +${result.firstRequestExtraMs.toFixed(1)} ms`,

@@ -58,8 +58,8 @@ test('the report gives each figure with its ratio to the ceiling, a dash for wha
   assert.ok(lines.includes('| simple-rest | 600 | 0.60 | 1.00 | 1.00 | — | — | 50.0 | 1.00 | 100 | 1.00 |'), section);
   assert.ok(lines.includes('| notes, PostgreSQL | GET | 72 | 0.72 | 9.00 | 1.80 |'), section);
   // Each bundle's rows are ratios to its own blueprint-alone row; no modules, no first request.
-  assert.ok(lines.includes('| this build | 0 | 200 | 2.00 | 1.00 | 80.0 | 1.00 | 0 | — |'), section);
-  assert.ok(lines.includes('| this build | 50 | 400 | 4.00 | 2.00 | 100.0 | 1.25 | 0 | 1.3 |'), section);
-  assert.ok(lines.includes('| before | 50 | 1200 | 12.00 | 4.00 | 180.0 | 2.00 | 12 | 0.0 |'), section);
+  assert.ok(lines.includes('| this build | 0 | 200 | 2.00 | 1.00 | 0 | 80.0 | 1.00 | 0 | — |'), section);
+  assert.ok(lines.includes('| this build | 50 | 400 | 4.00 | 2.00 | 200 | 100.0 | 1.25 | 0 | 1.3 |'), section);
+  assert.ok(lines.includes('| before | 50 | 1200 | 12.00 | 4.00 | 900 | 180.0 | 2.00 | 12 | 0.0 |'), section);
   assert.match(section, /Measured 2026-11-30 by `npm run bench`/);
 });

@@ -99,3 +99,22 @@ test("the bench's contract is the service's: the same four paths and bodies", ()
     CONTRACT.map(([path, body]) => [path, body]),
   );
 });
+
+test("the start-up series' floor mounts the modules MODULES names, from MODULES_FROM, at their prefixes", async (t) => {
+  const port = await startServer(t, [process.execPath, 'bench/servers/fastify-modules.mjs'], {
+    MODULES: '@simple-rest/blueprint=/greet,@simple-rest/dice',
+    MODULES_FROM: process.cwd(),
+  });
+  for (const [path, body] of [
+    ['/', 'Hallo from CORE!'],
+    ['/greet/Kalimaha/', 'Hallo Kalimaha!'],
+    // At /greet only: here the service's own greeting takes the name.
+    ['/blueprint/', 'Hallo blueprint from CORE!'],
+  ]) {
+    const answer = await get(port, path ?? '');
+    assert.equal(answer.statusCode, 200, path);
+    assert.equal(answer.body, body, path);
+  }
+  // The dice module, at its default prefix.
+  assert.equal((await get(port, '/dice/')).statusCode, 200);
+});
