@@ -178,50 +178,61 @@ function statusMap(answers: Readonly<Record<string, unknown>> = {}): Record<stri
 }
 const SPARSE_INDEX = 2 ** 20;
 
-/** Whether each documented route is on the API (load shedding answers it), by its options object. */
-const documentedOnApi = new WeakMap<object, boolean>();
+/** How documentRoutes documents a route, by its options object: read when the document is made. */
+interface Documentation {
+  readonly tag: string;
+  readonly namespace: string;
+  /** Whether the route is on the API, where load shedding answers it. */
+  readonly api: boolean;
+  /** Its path relative to the scope's prefix, as registered. */
+  readonly routePath: string;
+}
+const documentation = new WeakMap<object, Documentation>();
 
 /**
  * An onRoute hook that documents every route of a scope under `tag`, with an operationId of
  * `namespace.` plus the method and the path relative to the scope's prefix (`blueprint.getByName`),
- * so ids do not change with the prefix. The problem answers the host may give are added by
- * documentedSchema, for the document only: in the route's own schema, Fastify would make each
- * route a serializer per answer and a map of them as long as the largest status code (docs/benchmarks.md).
+ * so ids do not change with the prefix. It only notes them: documentedSchema makes the
+ * documentation when the document is made, so a route's own schema stays as its module wrote it
+ * (in it, the host's problem answers would each cost every route a serializer, and Fastify a map
+ * of them as long as the largest status code; docs/benchmarks.md).
  */
 export function documentRoutes(tag: string, namespace: string, { api }: { api: boolean }) {
   return (route: RouteOptions & { routePath: string }): void => {
     if (route.schema?.hide) return;
-    const method = [route.method].flat()[0] ?? 'GET';
-    const scopes = route.config?.scopes ?? [];
-    route.schema = {
-      ...route.schema,
-      security: scopes.length > 0 ? [{ [SCHEME]: [...scopes] }] : [],
-      tags: [tag],
-      operationId: `${namespace}.${operationName(method, route.routePath)}`,
-    };
-    documentedOnApi.set(route, api);
+    documentation.set(route, { tag, namespace, api, routePath: route.routePath });
   };
 }
 
 /**
- * A route's schema as the document shows it: for a route documentRoutes saw, its own answers and
- * the problem answers the host may give: 400 for a route with parameters, a query or a body, 503
- * with Retry-After on the API (load shedding), 401 and 403 where it needs scopes, and any other
- * 4xx as a problem document.
+ * A route's schema as the document shows it. For a route documentRoutes saw: its tag, operationId
+ * and security, and besides its own answers the problem answers the host may give: 400 for a route
+ * with parameters, a query or a body, 503 with Retry-After on the API (load shedding), 401 and 403
+ * where it needs scopes, and any other 4xx as a problem document.
  */
-export function documentedSchema(route: Pick<RouteOptions, 'schema' | 'config'>): RouteOptions['schema'] {
-  const api = documentedOnApi.get(route);
-  if (api === undefined) return route.schema;
+export function documentedSchema(
+  route: Pick<RouteOptions, 'method' | 'schema' | 'config'>,
+): RouteOptions['schema'] | undefined {
+  const documented = documentation.get(route);
+  if (documented === undefined) return route.schema;
+  const method = [route.method].flat()[0] ?? 'GET';
+  const scopes = route.config?.scopes ?? [];
   const responses = statusMap(route.schema?.response as Record<string, unknown> | undefined);
   const { params, querystring, body } = route.schema ?? {};
   if (params || querystring || body) responses[400] ??= HOST_ANSWERS.invalid;
-  if (api) responses[503] ??= HOST_ANSWERS.overloaded;
-  if ((route.config?.scopes ?? []).length > 0) {
+  if (documented.api) responses[503] ??= HOST_ANSWERS.overloaded;
+  if (scopes.length > 0) {
     responses[401] ??= HOST_ANSWERS.noToken;
     responses[403] ??= HOST_ANSWERS.missingScope;
   }
   responses['4XX'] ??= HOST_ANSWERS.refused;
-  return { ...route.schema, response: responses };
+  return {
+    ...route.schema,
+    security: scopes.length > 0 ? [{ [SCHEME]: [...scopes] }] : [],
+    tags: [documented.tag],
+    operationId: `${documented.namespace}.${operationName(method, documented.routePath)}`,
+    response: responses,
+  };
 }
 
 /**

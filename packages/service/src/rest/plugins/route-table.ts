@@ -1,3 +1,4 @@
+import type { FastifySchema } from 'fastify';
 import fp from 'fastify-plugin';
 import FindMyWay from 'find-my-way';
 
@@ -40,35 +41,38 @@ const paramShape = (url: string) => url.replace(/:[A-Za-z0-9_]+(?=\/|$)/g, ':p')
 const routeTable = fp(async (app) => {
   const router = FindMyWay();
   const entries = new Map<string, { methods: Set<string>; headers: Set<string>; headRoute: boolean }>();
-  // Paths go into the router when it is first asked, not as routes register: inserting hundreds
-  // cost the start about 13 ms, and most instances are asked rarely (404, 405, HEAD, preflights).
-  let unrouted: [string, PathEntry][] = [];
+  // Routes are noted as they register and go into the table when it is first asked: building it
+  // cost the start about 13 ms at 500 routes, and most instances are asked rarely (404, 405, HEAD,
+  // preflights). The URL is taken as registered: Fastify reuses a prefix root's options for `/x/`.
+  let unrouted: { url: string; prefixRoot: boolean; methods: string[]; schema: FastifySchema | undefined }[] = [];
   const entryAt = (url: string) => {
     const key = paramShape(url);
     let entry = entries.get(key);
     if (entry === undefined) {
       entry = { methods: new Set(), headers: new Set(), headRoute: false };
       entries.set(key, entry);
-      unrouted.push([url, entry]);
+      router.on('GET', url, () => undefined, entry);
     }
     return entry;
   };
-  app.addHook('onRoute', (route) => {
-    const methods = [route.method].flat().filter((method) => method !== 'OPTIONS');
-    if (methods.length === 0) return;
-    const declared = (route.schema?.headers as { properties?: Record<string, unknown> } | undefined)?.properties;
-    const urls = isPrefixRoot(route) ? [route.url, `${route.url}/`] : [route.url];
-    for (const entry of urls.map(entryAt)) {
+  const add = ({ url, prefixRoot, methods, schema }: (typeof unrouted)[number]) => {
+    const declared = (schema?.headers as { properties?: Record<string, unknown> } | undefined)?.properties;
+    for (const entry of (prefixRoot ? [url, `${url}/`] : [url]).map(entryAt)) {
       for (const method of methods) entry.methods.add(method);
       if (methods.includes('GET')) entry.methods.add('HEAD');
       if (methods.includes('HEAD')) entry.headRoute = true;
       for (const header of Object.keys(declared ?? {})) entry.headers.add(header.toLowerCase());
     }
+  };
+  app.addHook('onRoute', (route) => {
+    const methods = [route.method].flat().filter((method) => method !== 'OPTIONS');
+    if (methods.length > 0)
+      unrouted.push({ url: route.url, prefixRoot: isPrefixRoot(route), methods, schema: route.schema });
   });
   app.decorate('routeTable', {
     at: (path: string) => {
       if (unrouted.length > 0) {
-        for (const [url, entry] of unrouted) router.on('GET', url, () => undefined, entry);
+        for (const route of unrouted) add(route);
         unrouted = [];
       }
       return router.find('GET', path)?.store as PathEntry | undefined;

@@ -1,41 +1,70 @@
-import type { FastifyPluginAsync } from 'fastify';
+import type { FastifyInstance, FastifyPluginAsync } from 'fastify';
 import type { LiveModule } from '../../module-lifecycle.js';
 import type { MountedModule } from '../../modules.js';
 import { documentRoutes, namespaceOf } from '../plugins/openapi.js';
-import { childLoggerWithTraceId } from '../server-options/trace-context.js';
+
+/** What the host adds to each route of one mounted module. */
+interface Mount {
+  readonly prefix: string;
+  readonly servedBy: { readonly name: string; readonly version: string };
+  readonly document: ReturnType<typeof documentRoutes>;
+  readonly childLoggerFactory: FastifyInstance['childLoggerFactory'];
+}
 
 /**
- * Each module's routes, in a scope of their own at its prefix: tagged with the module that serves
- * them (`config.servedBy`, which traces, metrics and the start-up check read), documented under
- * its tag, and every log line of their requests marked `"module": <package name>`.
+ * Each module's routes, registered at its prefix: tagged with the module that serves them
+ * (`config.servedBy`, which traces, metrics and the start-up check read), documented under its
+ * tag, and every log line of their requests marked `"module": <package name>`. One hook tags
+ * every module's routes, found by prefix (prefixes neither repeat nor nest: loadModules checks),
+ * rather than a scope of its own per module, which cost every module's start an encapsulation
+ * context (docs/benchmarks.md).
  */
 export const moduleRoutes: FastifyPluginAsync<{
   modules: readonly MountedModule[];
   instances: readonly LiveModule[];
 }> = async (api, { modules, instances }) => {
-  for (const [index, { module, prefix, packageName = module.name }] of modules.entries()) {
-    const instance = instances.find((live) => live.module === module)?.instance;
-    await api.register(
-      async (scope) => {
-        scope.setChildLoggerFactory(function moduleChildLogger(logger, bindings, logOptions, rawRequest) {
-          return childLoggerWithTraceId.call(
-            this,
-            logger,
-            { ...bindings, module: module.name },
-            logOptions,
-            rawRequest,
-          );
-        });
-        scope.addHook(
-          'onRoute',
-          documentRoutes(module.openapi.tag, namespaceOf(packageName, index, modules), { api: true }),
-        );
-        scope.addHook('onRoute', (route) => {
-          route.config = { ...route.config, servedBy: { name: module.name, version: module.version } };
-        });
-        if (instance) await scope.register(instance.routes);
+  const hostLoggerFactory = api.childLoggerFactory;
+  const mounts = new Map<string, Mount>(
+    modules.map(({ module, prefix, packageName = module.name }, index) => [
+      prefix,
+      {
+        prefix,
+        servedBy: { name: module.name, version: module.version },
+        document: documentRoutes(module.openapi.tag, namespaceOf(packageName, index, modules), { api: true }),
+        childLoggerFactory: markedWithModule(hostLoggerFactory, module.name),
       },
-      { prefix },
-    );
+    ]),
+  );
+  const mountOf = (routePrefix: string) =>
+    mounts.get(routePrefix) ??
+    [...mounts.values()].find(({ prefix }) => routePrefix.startsWith(`${prefix}/`)) ??
+    // Only module routes are registered in this plugin's scope, each below its module's prefix.
+    unreachable(routePrefix);
+  api.addHook('onRoute', function tagModuleRoute(route) {
+    const mount = mountOf(route.prefix);
+    route.config = { ...route.config, servedBy: mount.servedBy };
+    mount.document(route);
+    // A module that chose its own child logger factory keeps it, as it would in a scope of its own.
+    if (route.childLoggerFactory === undefined && this.childLoggerFactory === hostLoggerFactory) {
+      route.childLoggerFactory = mount.childLoggerFactory;
+    }
+  });
+  for (const { module, prefix } of modules) {
+    const instance = instances.find((live) => live.module === module)?.instance;
+    if (instance) await api.register(instance.routes, { prefix });
   }
 };
+
+/** The host's child logger factory, with every request's logger marked `"module": <name>`. */
+function markedWithModule(
+  hostLoggerFactory: FastifyInstance['childLoggerFactory'],
+  name: string,
+): FastifyInstance['childLoggerFactory'] {
+  return function moduleChildLogger(logger, bindings, logOptions, rawRequest) {
+    return hostLoggerFactory.call(this, logger, { ...bindings, module: name }, logOptions, rawRequest);
+  };
+}
+
+function unreachable(routePrefix: string): never {
+  throw new Error(`a route at ${routePrefix} is below no module's prefix`);
+}
