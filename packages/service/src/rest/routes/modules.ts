@@ -51,9 +51,22 @@ export const moduleRoutes: FastifyPluginAsync<{
   });
   for (const { module, prefix } of modules) {
     const instance = instances.find((live) => live.module === module)?.instance;
-    if (instance) await api.register(instance.routes, { prefix });
+    if (instance) await api.register(atItsPrefix(instance.routes), { prefix });
   }
 };
+
+/**
+ * A module's routes plugin as it can be registered at a prefix. Fastify ignores the prefix of a
+ * plugin that skips encapsulation (one wrapped with fastify-plugin), so such a one is registered
+ * in a scope of its own, which carries the prefix.
+ */
+function atItsPrefix(routes: FastifyPluginAsync): FastifyPluginAsync {
+  if (!(routes as { [SKIPS_ENCAPSULATION]?: boolean })[SKIPS_ENCAPSULATION]) return routes;
+  return async (scope) => {
+    await scope.register(routes);
+  };
+}
+const SKIPS_ENCAPSULATION = Symbol.for('skip-override');
 
 /** The host's child logger factory, with every request's logger marked `"module": <name>`. */
 function markedWithModule(

@@ -80,3 +80,22 @@ test("a module's request logs name it, unless the module chose its own child log
   assert.ok(linesOf('/nested/own/').length > 0);
   for (const line of linesOf('/nested/own/')) assert.deepEqual([line.module, line.own], [undefined, true]);
 });
+
+test('a module whose routes plugin is wrapped with fastify-plugin is still mounted at its prefix', async (t) => {
+  const shared: RestModule = {
+    name: '@acme/shared',
+    version: '1.0.0',
+    defaultPrefix: '/shared',
+    openapi: { tag: 'shared', description: 'Routes in a plugin that skips encapsulation' },
+    routes: fp(async (app) => {
+      app.get('/', async () => 'shared root');
+      app.get('/:name/', async () => 'shared by name');
+    }),
+  };
+  const app = await buildApp({ modules: [{ module: shared, prefix: '/elsewhere' }] });
+  t.after(() => app.close());
+  assert.equal((await app.inject({ url: '/elsewhere/' })).body, 'shared root');
+  assert.equal((await app.inject({ url: '/elsewhere/Kalimaha/' })).body, 'shared by name');
+  // Not at its default prefix: there, the service's own greeting takes the name.
+  assert.equal((await app.inject({ url: '/shared/' })).body, 'Hallo shared from CORE!');
+});
