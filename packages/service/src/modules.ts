@@ -122,5 +122,10 @@ export function checkNoShadowing(mounted: readonly MountedModule[], operationsPa
 
 /** Two prefixes overlap when one is the other or lies inside it, segment-wise. */
 function overlaps(a: string, b: string): boolean {
-  return a === b || a.startsWith(`${b}/`) || b.startsWith(`${a}/`);
+  return isWithin(a, b) || isWithin(b, a);
+}
+
+/** Whether `path` is `prefix` or lies inside it, segment-wise (`/a/b` is within `/a`, `/ab` is not). */
+export function isWithin(path: string, prefix: string): boolean {
+  return path === prefix || path.startsWith(`${prefix}/`);
 }

@@ -1,11 +1,10 @@
 import type { FastifyInstance, FastifyPluginAsync } from 'fastify';
 import type { LiveModule } from '../../module-lifecycle.js';
-import type { MountedModule } from '../../modules.js';
+import { isWithin, type MountedModule } from '../../modules.js';
 import { documentRoutes, namespaceOf } from '../plugins/openapi.js';
 
 /** What the host adds to each route of one mounted module. */
 interface Mount {
-  readonly prefix: string;
   readonly servedBy: { readonly name: string; readonly version: string };
   readonly document: ReturnType<typeof documentRoutes>;
   readonly childLoggerFactory: FastifyInstance['childLoggerFactory'];
@@ -28,7 +27,6 @@ export const moduleRoutes: FastifyPluginAsync<{
     modules.map(({ module, prefix, packageName = module.name }, index) => [
       prefix,
       {
-        prefix,
         servedBy: { name: module.name, version: module.version },
         document: documentRoutes(module.openapi.tag, namespaceOf(packageName, index, modules), { api: true }),
         childLoggerFactory: markedWithModule(hostLoggerFactory, module.name),
@@ -37,7 +35,7 @@ export const moduleRoutes: FastifyPluginAsync<{
   );
   const mountOf = (routePrefix: string) =>
     mounts.get(routePrefix) ??
-    [...mounts.values()].find(({ prefix }) => routePrefix.startsWith(`${prefix}/`)) ??
+    [...mounts].find(([prefix]) => isWithin(routePrefix, prefix))?.[1] ??
     // Only module routes are registered in this plugin's scope, each below its module's prefix.
     unreachable(routePrefix);
   api.addHook('onRoute', function tagModuleRoute(route) {
