@@ -1,24 +1,22 @@
 // How buildApp composes: the plugins come before every route, so each sees all of them.
 import assert from 'node:assert/strict';
 import { test } from 'node:test';
-import type { RouteOptions } from 'fastify';
-import fp from 'fastify-plugin';
-import { buildTestApp } from '../support/app.js';
+import { buildTestApp, recordingRoutes } from '../support/app.js';
 
 test('every route is in the route table, in the OpenAPI document (unless hidden) and measured: no plugin comes after a route', async (t) => {
-  // Each route as registered, and its options object, which later plugins' hooks complete.
-  const routes: { method: RouteOptions['method']; url: string; hidden: boolean; options: RouteOptions }[] = [];
+  const recorder = recordingRoutes();
   const app = await buildTestApp(t, {
     moduleList: '@simple-rest/blueprint,@simple-rest/dice,@simple-rest/notes',
     auth: 'disabled',
-    instrumentation: fp((instance, _options, done) => {
-      instance.addHook('onRoute', (route) => {
-        routes.push({ method: route.method, url: route.url, hidden: route.schema?.hide === true, options: route });
-      });
-      done();
-    }),
+    instrumentation: recorder.plugin,
   });
   await app.ready();
+  const routes = recorder.routes.map(({ url, options }) => ({
+    method: options.method,
+    url,
+    hidden: options.schema?.hide === true,
+    options,
+  }));
   const document = (await app.inject({ url: '/openapi.json' })).json() as {
     paths: Record<string, Record<string, unknown>>;
   };

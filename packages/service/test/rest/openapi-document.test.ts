@@ -1,10 +1,8 @@
 // The OpenAPI document of the whole service: operation ids, problem answers, and what a linter needs.
 import assert from 'node:assert/strict';
 import { test } from 'node:test';
-import type { RouteOptions } from 'fastify';
-import fp from 'fastify-plugin';
 import { documentedSchema } from '../../src/rest/plugins/openapi.js';
-import { buildTestApp } from '../support/app.js';
+import { buildTestApp, recordingRoutes } from '../support/app.js';
 
 interface Operation {
   operationId: string;
@@ -55,16 +53,13 @@ test('the problem answers are documented: 400 where there are parameters, 503 wi
 });
 
 test("the host's documentation is in the document only: a route keeps the schema its module wrote", async (t) => {
-  const routes: RouteOptions[] = [];
-  const recorder = fp((app, _options, done) => {
-    app.addHook('onRoute', (route) => {
-      routes.push(route);
-    });
-    done();
+  const recorder = recordingRoutes();
+  const app = await buildTestApp(t, {
+    moduleList: '@simple-rest/blueprint=/blueprint',
+    instrumentation: recorder.plugin,
   });
-  const app = await buildTestApp(t, { moduleList: '@simple-rest/blueprint=/blueprint', instrumentation: recorder });
   await app.ready();
-  const byName = routes.find(({ url }) => url === '/blueprint/:name/');
+  const byName = recorder.routes.find(({ url }) => url === '/blueprint/:name/')?.options;
   assert.ok(byName);
   // Each status in a route's own schema costs it a serializer, and Fastify a map of them by status.
   assert.deepEqual(Object.keys(byName.schema?.response ?? {}), ['200']);

@@ -2,7 +2,8 @@ import { Writable } from 'node:stream';
 import type { TestContext } from 'node:test';
 import { setImmediate as yieldToLoop } from 'node:timers/promises';
 import { waitFor } from '@simple-rest/testing';
-import type { FastifyInstance } from 'fastify';
+import type { FastifyInstance, FastifyPluginCallback, RouteOptions } from 'fastify';
+import fp from 'fastify-plugin';
 import pino from 'pino';
 import { configSchema, parseModuleList } from '../../src/config.js';
 import { loadModules } from '../../src/modules.js';
@@ -19,6 +20,22 @@ export async function buildTestApp(t: TestContext, options: TestAppOptions = {})
   const app = await buildApp({ ...appOptions, modules: await loadModules(parseModuleList(moduleList)) });
   t.after(() => app.close());
   return app;
+}
+
+/**
+ * An instrumentation plugin (AppOptions.instrumentation) that records every route as it
+ * registers: its URL then (Fastify later reuses a prefix root's options for `/x/`), and its
+ * options object, which the hooks of later plugins complete.
+ */
+export function recordingRoutes(): { plugin: FastifyPluginCallback; routes: { url: string; options: RouteOptions }[] } {
+  const routes: { url: string; options: RouteOptions }[] = [];
+  const plugin = fp((app, _options, done) => {
+    app.addHook('onRoute', (options) => {
+      routes.push({ url: options.url, options });
+    });
+    done();
+  });
+  return { plugin, routes };
 }
 
 /** A pino logger whose JSON lines the test can read back. */

@@ -2,10 +2,9 @@
 import assert from 'node:assert/strict';
 import { type TestContext, test } from 'node:test';
 import type { RestModule } from '@simple-rest/module-contract';
-import type { FastifyInstance, RouteOptions } from 'fastify';
 import fp from 'fastify-plugin';
 import { buildApp } from '../../../src/rest/app.js';
-import { capturingLogger } from '../../support/app.js';
+import { capturingLogger, recordingRoutes } from '../../support/app.js';
 
 /** A module whose routes sit at its root and in a plugin of its own, one with its own child logger factory. */
 const nested: RestModule = {
@@ -30,16 +29,10 @@ const nested: RestModule = {
 
 async function appWith(t: TestContext) {
   const { logger, lines } = capturingLogger();
-  const routes: RouteOptions[] = [];
-  const recorder = fp((app: FastifyInstance, _options: unknown, done: () => void) => {
-    app.addHook('onRoute', (route) => {
-      routes.push(route);
-    });
-    done();
-  });
+  const { plugin, routes } = recordingRoutes();
   const app = await buildApp({
     logger,
-    instrumentation: recorder,
+    instrumentation: plugin,
     modules: [
       { module: nested, prefix: '/nested' },
       // A prefix that begins like the other: found by segment, not by text.
@@ -54,7 +47,7 @@ test("every route of a module, nested plugins' too, is tagged as served by it an
   const { app, routes } = await appWith(t);
   await app.ready();
   const servedBy = (url: string) =>
-    (routes.find((route) => route.url === url)?.config as { servedBy?: unknown } | undefined)?.servedBy;
+    (routes.find((route) => route.url === url)?.options.config as { servedBy?: unknown } | undefined)?.servedBy;
   assert.deepEqual(servedBy('/nested/deeper/item/'), { name: '@acme/nested', version: '2.0.0' });
   assert.deepEqual(servedBy('/nested/own/'), { name: '@acme/nested', version: '2.0.0' });
   assert.deepEqual(servedBy('/nested-too/deeper/item/'), { name: '@acme/nested-too', version: '2.0.0' });
