@@ -4,6 +4,7 @@
 // loads modules by name, and the module contract beside them, which outside modules import as
 // a peer. A fraction of the size of node_modules, and a faster start. The modules are the
 // workspaces whose package.json has the keyword simple-rest-module (scripts/workspaces.mjs).
+import { existsSync } from 'node:fs';
 import { cp, mkdir, rm } from 'node:fs/promises';
 import { build } from 'esbuild';
 import { moduleWorkspaces } from './workspaces.mjs';
@@ -145,6 +146,9 @@ for (const name of ['module-contract', ...modules]) {
   const target = `${outdir}/node_modules/@simple-rest/${name}`;
   await mkdir(target, { recursive: true });
   await cp(`packages/${name}/package.json`, `${target}/package.json`);
+  // A module's SQL migrations, which the host reads from beside its code (../migrations/).
+  if (existsSync(`packages/${name}/migrations`))
+    await cp(`packages/${name}/migrations`, `${target}/migrations`, { recursive: true });
   // Fastify is the host's: a module imports only its types.
   await build({ ...shared, entryPoints: [`packages/${name}/src/index.ts`], outfile: `${target}/dist/index.js` });
 }

@@ -346,7 +346,7 @@ describe('the Docker image', {
     Object.assign(service, { image: IMAGE, network_mode: 'host' });
     service.environment.PORT = String(port);
     const notesService = notes.services['simple-rest'];
-    notesService.environment.NOTES_DATABASE_URL = notesService.environment.NOTES_DATABASE_URL.replace(
+    notesService.environment.DATABASE_URL = notesService.environment.DATABASE_URL.replace(
       '@postgres:5432/',
       `@127.0.0.1:${databasePort}/`,
     );

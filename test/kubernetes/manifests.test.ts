@@ -175,16 +175,18 @@ test('production mounts the notes, their database URL from a Secret created apar
   const env = new Map(containerOf(production).env.map((variable) => [variable.name, variable]));
   const modules = env.get('MODULES')?.value ?? '';
   assert.ok(modules.split(',').includes('@simple-rest/notes'), modules);
-  assert.deepEqual(env.get('NOTES_DATABASE_URL'), {
-    name: 'NOTES_DATABASE_URL',
-    valueFrom: { secretKeyRef: { name: 'simple-rest-notes', key: 'database-url' } },
+  assert.deepEqual(env.get('DATABASE_URL'), {
+    name: 'DATABASE_URL',
+    valueFrom: { secretKeyRef: { name: 'simple-rest-database', key: 'database-url' } },
   });
   assert.equal(production.filter((manifest) => manifest.kind === 'Secret').length, 0, 'no Secret is committed');
   // The notes' routes need tokens: the pod names its provider, or it would refuse to start.
   assert.match(env.get('AUTH_ISSUER')?.value ?? '', /^https:\/\//);
   assert.ok(env.get('AUTH_AUDIENCE')?.value);
   assert.equal(env.get('AUTH_DISABLED'), undefined);
-  // The MODULES value is one the service accepts, and the notes declare the variable the Secret fills.
+  // The MODULES value is one the service accepts, the notes keep data in the host's database, and the
+  // service reads the variable the Secret fills.
   const mounted = await loadModules(parseModuleList(modules));
-  assert.ok(mounted.some(({ module }) => Object.hasOwn(module.settings ?? {}, 'NOTES_DATABASE_URL')));
+  assert.ok(mounted.some(({ module }) => module.database !== undefined));
+  assert.ok(Object.hasOwn(configSchema.properties, 'DATABASE_URL'));
 });

@@ -62,7 +62,7 @@ async function countNotes(url: string): Promise<number> {
   const client = new pg.Client(url);
   await client.connect();
   try {
-    return Number((await client.query('SELECT count(*) AS n FROM notes')).rows[0].n);
+    return Number((await client.query('SELECT count(*) AS n FROM notes.notes')).rows[0].n);
   } finally {
     await client.end();
   }
@@ -71,7 +71,7 @@ async function countNotes(url: string): Promise<number> {
 test('two instances on one PostgreSQL: a note written through one is read through the other; 2,000 concurrent writes, none lost', async (t) => {
   const database = await postgresFor(t);
   if (!database) return;
-  const [one, two] = (await Promise.all([0, 1].map(() => serviceOn(t, { NOTES_DATABASE_URL: database.url })))) as [
+  const [one, two] = (await Promise.all([0, 1].map(() => serviceOn(t, { DATABASE_URL: database.url })))) as [
     RunningService,
     RunningService,
   ];
@@ -93,7 +93,7 @@ test('two instances on one PostgreSQL: a note written through one is read throug
 test('database outage: notes answer 503 within 5 s and /readyz 503, greetings and /healthz keep working; recovery needs no restart', async (t) => {
   const database = await postgresFor(t);
   if (!database) return;
-  const service = await serviceOn(t, { NOTES_DATABASE_URL: database.url });
+  const service = await serviceOn(t, { DATABASE_URL: database.url });
   assert.equal((await putNote(service, 'before', 'x')).status, 201);
   assert.equal((await fetch(`${service.url}/readyz`)).status, 200);
 
@@ -121,7 +121,7 @@ test('database down at start: the service starts, /readyz is 503 until the datab
   const database = await postgresFor(t);
   if (!database) return;
   database.stop();
-  const service = await serviceOn(t, { NOTES_DATABASE_URL: database.url });
+  const service = await serviceOn(t, { DATABASE_URL: database.url });
   assert.equal((await fetch(`${service.url}/readyz`)).status, 503);
   assert.equal((await fetch(`${service.url}/healthz`)).status, 200);
   database.start();
@@ -132,7 +132,7 @@ test('database down at start: the service starts, /readyz is 503 until the datab
 test('SIGTERM under writes: every write answered 2xx is in the database afterwards; the pool closes after the last answer', async (t) => {
   const database = await postgresFor(t);
   if (!database) return;
-  const service = await serviceOn(t, { NOTES_DATABASE_URL: database.url, SHUTDOWN_DELAY_MS: '300' });
+  const service = await serviceOn(t, { DATABASE_URL: database.url, SHUTDOWN_DELAY_MS: '300' });
   const acknowledged = new Set<string>();
   let stopping = false;
   const writers = inParallel(4000, 40, async (index) => {
@@ -151,7 +151,7 @@ test('SIGTERM under writes: every write answered 2xx is in the database afterwar
   const client = new pg.Client(database.url);
   await client.connect();
   const stored = new Set(
-    (await client.query<{ id: string }>("SELECT id FROM notes WHERE id LIKE 'w-%'")).rows.map(({ id }) => id),
+    (await client.query<{ id: string }>("SELECT id FROM notes.notes WHERE id LIKE 'w-%'")).rows.map(({ id }) => id),
   );
   await client.end();
   assert.deepEqual(
@@ -169,7 +169,7 @@ test('SIGTERM under writes: every write answered 2xx is in the database afterwar
 test('several instances starting at once on an empty database migrate it once, without an error', async (t) => {
   const database = await postgresFor(t);
   if (!database) return;
-  const services = await Promise.all([0, 1, 2].map(() => serviceOn(t, { NOTES_DATABASE_URL: database.url })));
+  const services = await Promise.all([0, 1, 2].map(() => serviceOn(t, { DATABASE_URL: database.url })));
   const ready = await Promise.all(services.map((service) => fetch(`${service.url}/readyz`)));
   assert.deepEqual(
     ready.map(({ status }) => status),
@@ -177,29 +177,31 @@ test('several instances starting at once on an empty database migrate it once, w
   );
   const client = new pg.Client(database.url);
   await client.connect();
-  const versions = (await client.query('SELECT version FROM notes_schema_migrations')).rows;
+  const versions = (
+    await client.query("SELECT version FROM simple_rest.migrations WHERE schema_name = 'notes' ORDER BY version")
+  ).rows;
   await client.end();
-  assert.deepEqual(versions, [{ version: 1 }]);
+  assert.deepEqual(versions, [{ version: 1 }, { version: 2 }]);
 });
 
-test('without NOTES_DATABASE_URL, the embedded database serves the notes, warns they are in memory, and keeps them in NOTES_DATA_DIR across restarts', async (t) => {
+test('without DATABASE_URL, the embedded database serves the notes, warns they are in memory, and keeps them in DATABASE_DATA_DIR across restarts', async (t) => {
   // The embedded database blocks the event loop as it opens; load shedding would read that as
   // overload for a moment after, which is not what this test is about.
   const inMemory = await serviceOn(t, { MAX_EVENT_LOOP_DELAY_MS: '0' });
   assert.ok(
     inMemory.logs.some(
-      (line) => line.level === 40 && String(line.msg).startsWith('notes are kept in an embedded PostgreSQL in memory'),
+      (line) => line.level === 40 && String(line.msg).startsWith('the embedded database keeps its data in memory'),
     ),
   );
   assert.equal((await putNote(inMemory, 'mem', 'x')).status, 201);
 
   const directory = mkdtempSync(join(tmpdir(), 'simple-rest-notes-data-'));
   t.after(() => rmSync(directory, { recursive: true, force: true }));
-  const first = await serviceOn(t, { NOTES_DATA_DIR: directory, MAX_EVENT_LOOP_DELAY_MS: '0' });
+  const first = await serviceOn(t, { DATABASE_DATA_DIR: directory, MAX_EVENT_LOOP_DELAY_MS: '0' });
   assert.equal((await putNote(first, 'kept', 'on disk')).status, 201);
   first.child.kill('SIGTERM');
   assert.equal(await first.exited, 0);
-  const second = await serviceOn(t, { NOTES_DATA_DIR: directory, MAX_EVENT_LOOP_DELAY_MS: '0' });
+  const second = await serviceOn(t, { DATABASE_DATA_DIR: directory, MAX_EVENT_LOOP_DELAY_MS: '0' });
   const read = await fetch(`${second.url}/notes/kept/`);
   assert.equal(read.status, 200);
   assert.equal(((await read.json()) as { text: string }).text, 'on disk');

@@ -63,6 +63,73 @@ export interface ModuleInstance {
   readonly ready?: () => Promise<void> | void;
   /** Releases what this instance holds; called once, after the app's last request is answered. */
   readonly close?: () => Promise<void> | void;
+  /** What each job the module declares (`jobs`) does, by the job's name. */
+  readonly jobHandlers?: Readonly<Record<string, JobHandler>>;
+}
+
+/**
+ * The module's own schema in the host's database, for a module that declares `database`. Every
+ * query runs with `search_path` set to the schema (and, where the host may create roles, as the
+ * module's own role), on a connection from the host's pool, at most the module's share at once.
+ * A database out of reach throws an error the host answers 503; a text with a NUL byte, 400.
+ */
+export interface ModuleDatabase {
+  /** The schema's name: the module's unscoped package name, or what its `database.schema` says. */
+  readonly schema: string;
+  /** One statement with `$1`-style parameters; resolves to its rows. */
+  query<Row = Record<string, unknown>>(sql: string, params?: readonly unknown[]): Promise<Row[]>;
+  /** Runs `work` in one transaction on one connection: committed when it resolves, rolled back when it throws. */
+  transaction<T>(work: (tx: Pick<ModuleDatabase, 'query'>) => Promise<T>): Promise<T>;
+}
+
+/** What the module gets to enqueue its declared jobs as one-off work. */
+export interface JobQueue {
+  /** Queues one run of the job `name` (declared in `jobs`), run once by some instance, with retries. */
+  enqueue(name: string, payload?: unknown): Promise<void>;
+}
+
+/** One run of a job, as its handler receives it. */
+export interface JobRun {
+  readonly name: string;
+  /** The schedule's fire time this run is for; absent for an enqueued run. */
+  readonly fireTime?: Date;
+  /** What enqueue() was given; undefined for a scheduled run. */
+  readonly payload: unknown;
+  /** 1 on the first try, then 2, 3, … after failures or a takeover. */
+  readonly attempt: number;
+  /** Aborted at the job's time-out, at shutdown, or when this instance lost the job's lease. */
+  readonly signal: AbortSignal;
+  /** The host's logger, its lines marked with the module and the job. */
+  readonly log: FastifyBaseLogger;
+}
+
+export type JobHandler = (run: JobRun) => Promise<void>;
+
+/**
+ * A job the host runs for the module: on a schedule (`every` or `cron`), or when enqueued (neither).
+ * A scheduled job runs once per fire time across every worker and replica.
+ */
+export interface JobDeclaration {
+  /** An interval in milliseconds (1000 or more); fire times are its multiples since the epoch, the same in every instance. */
+  readonly every?: number;
+  /** A cron expression, with an optional seconds field first (`0 3 * * *`: every day at 03:00 UTC). */
+  readonly cron?: string;
+  /** A run still going after this is aborted and counted as failed. */
+  readonly timeoutMs: number;
+  /** Tries before the run is left dead; 3 when omitted. */
+  readonly maxAttempts?: number;
+}
+
+/** A module's claim on the host's database: its migrations, and optionally its schema's name. */
+export interface DatabaseDeclaration {
+  /**
+   * A folder of forward-only SQL migrations, `NNN_what.sql` (`001_create_notes.sql`), run in
+   * order once, in the module's schema: `new URL('../migrations/', import.meta.url)`. A file that
+   * already ran must never change (the start stops, naming it); add the next one instead.
+   */
+  readonly migrations: URL;
+  /** The schema's name; the unscoped package name (`@acme/room-bookings` → `room_bookings`) when omitted. */
+  readonly schema?: string;
 }
 
 /** What the host gives a module's create() each time an app mounts it. */
@@ -71,6 +138,10 @@ export interface ModuleContext<Settings = Readonly<Record<string, SettingValue>>
   readonly settings: Settings;
   /** The host's logger, its lines marked with `"module": <package name>`. */
   readonly log: FastifyBaseLogger;
+  /** The module's schema in the host's database, when the module declares `database`. */
+  readonly database?: ModuleDatabase;
+  /** Enqueues the module's declared jobs, when it declares `jobs`. */
+  readonly jobs?: JobQueue;
 }
 
 /**
@@ -93,6 +164,10 @@ export interface RestModule {
   readonly openapi: { readonly tag: string; readonly description: string };
   /** The environment variables the module reads, which the host validates at start-up. */
   readonly settings?: SettingsSpec;
+  /** A schema of its own in the host's database, with migrations the host runs ([docs/modules.md]). */
+  readonly database?: DatabaseDeclaration;
+  /** Jobs the host runs, by name; their handlers are the instance's `jobHandlers`. */
+  readonly jobs?: Readonly<Record<string, JobDeclaration>>;
   /** Makes the module's routes, readiness and clean-up for one app; must not do I/O (the build calls it). */
   readonly create?: (context: ModuleContext) => ModuleInstance | Promise<ModuleInstance>;
   /** Routes shared by every app, for a module without `create`. */
@@ -158,6 +233,8 @@ interface DefinitionBase<Spec extends SettingsSpec> {
   readonly defaultPrefix: Prefix;
   readonly openapi: RestModule['openapi'];
   readonly settings?: Spec;
+  readonly database?: DatabaseDeclaration;
+  readonly jobs?: RestModule['jobs'];
 }
 
 /** A module that holds nothing: the same routes for every app. */
@@ -218,6 +295,8 @@ export function isRestModule(value: unknown): value is RestModule {
     (value.ready === undefined || typeof value.ready === 'function') &&
     (value.close === undefined || typeof value.close === 'function') &&
     (value.settings === undefined || isRecord(value.settings)) &&
+    (value.database === undefined || (isRecord(value.database) && value.database.migrations instanceof URL)) &&
+    (value.jobs === undefined || isRecord(value.jobs)) &&
     isRecord(value.openapi) &&
     typeof value.openapi.tag === 'string' &&
     typeof value.openapi.description === 'string'

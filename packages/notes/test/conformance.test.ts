@@ -12,7 +12,7 @@ if (server === undefined) {
 } else {
   after(() => server.remove());
   testModule(notes, {
-    settings: { NOTES_DATABASE_URL: server.url },
+    database: { url: server.url },
     setup: (app, prefix) => app.inject({ method: 'PUT', url: `${prefix}/first/`, payload: { text: 'Buy milk' } }),
   });
 }

@@ -1,6 +1,8 @@
 import { isPrefix, type Prefix, type SettingValue } from '@simple-rest/module-contract';
 // The function alone, not semver's index, which builds every one of them at start.
 import validRange from 'semver/ranges/valid.js';
+import type { DatabaseSettings } from './platform/database/index.js';
+import type { JobSettings } from './platform/jobs/index.js';
 
 const HTTP_URL = '^https?://[^\\s/?#]+(/[^\\s?#]*)?$';
 
@@ -92,6 +94,59 @@ export const configSchema = {
       pattern: '^(auto|[1-9][0-9]{0,2})$',
       default: '1',
       description: 'a number of worker processes from 1 to 999, or auto for the CPUs the container may use',
+    },
+    DATABASE_URL: {
+      doc: 'a `postgres://` URL: the PostgreSQL that modules declaring a database keep their schemas in; unset, an embedded one (`DATABASE_DATA_DIR`)',
+      type: 'string',
+      pattern: '^postgres(ql)?://',
+      secret: true,
+      description: 'a postgres:// or postgresql:// URL',
+    },
+    DATABASE_DATA_DIR: {
+      doc: 'without `DATABASE_URL`: the folder (made 0700; a looser one is refused) where the embedded PostgreSQL keeps its files, for one process; unset, in memory',
+      type: 'string',
+      minLength: 1,
+      description: 'a folder path',
+    },
+    DATABASE_POOL_SIZE: {
+      doc: 'connections to `DATABASE_URL`, at most, per process, shared by every module',
+      type: 'integer',
+      minimum: 1,
+      maximum: 1000,
+      default: 10,
+      description: 'an integer from 1 to 1000',
+    },
+    DATABASE_MODULE_CONNECTIONS: {
+      doc: 'the most connections one module holds at once, so that one cannot take them all; at most `DATABASE_POOL_SIZE`',
+      type: 'integer',
+      minimum: 1,
+      maximum: 1000,
+      default: 5,
+      description: 'an integer from 1 to 1000',
+    },
+    DATABASE_STATEMENT_TIMEOUT_MS: {
+      doc: 'milliseconds: a statement running longer is cancelled and answered 503',
+      type: 'integer',
+      minimum: 100,
+      maximum: 600000,
+      default: 3000,
+      description: 'an integer of milliseconds from 100 to 600000',
+    },
+    JOBS_LEASE_MS: {
+      doc: "milliseconds: a job run's lease, renewed every third of it; a run whose instance died is taken over once it lapses",
+      type: 'integer',
+      minimum: 1000,
+      maximum: 600000,
+      default: 5000,
+      description: 'an integer of milliseconds from 1000 to 600000',
+    },
+    JOBS_CATCH_UP: {
+      doc: 'fire times missed while no instance ran (more than 10 s ago) that run when one starts: the newest this many; `0` skips them',
+      type: 'integer',
+      minimum: 0,
+      maximum: 100,
+      default: 1,
+      description: 'an integer from 0 to 100',
     },
     AUTH_ISSUER: {
       doc: 'an http(s) URL: the OpenID provider whose tokens protected routes take (keys from its discovery document); required when a module declares scopes',
@@ -239,6 +294,9 @@ export interface Settings {
   readonly tracing?: TracingSettings;
   /** Who verifies tokens for routes that declare scopes: a provider, `disabled`, or undefined for neither. */
   readonly auth?: AuthSettings | 'disabled';
+  /** The database modules that declare one keep their schemas in. */
+  readonly database: DatabaseSettings;
+  readonly jobs: JobSettings;
 }
 
 /** The OpenID provider whose access tokens protected routes take. */
@@ -274,6 +332,23 @@ export function loadConfig(env: NodeJS.ProcessEnv): Settings {
     webConcurrency: config.WEB_CONCURRENCY,
     ...tracingSettings(config),
     ...authSettings(config),
+    database: databaseSettings(config),
+    jobs: { leaseMs: config.JOBS_LEASE_MS, catchUp: config.JOBS_CATCH_UP },
+  };
+}
+
+function databaseSettings(config: Config): DatabaseSettings {
+  if (config.DATABASE_MODULE_CONNECTIONS > config.DATABASE_POOL_SIZE) {
+    throw invalidConfiguration(
+      `DATABASE_MODULE_CONNECTIONS=${config.DATABASE_MODULE_CONNECTIONS} is more than DATABASE_POOL_SIZE=${config.DATABASE_POOL_SIZE}: a module's share is part of the pool`,
+    );
+  }
+  return {
+    ...(config.DATABASE_URL !== undefined && { url: config.DATABASE_URL }),
+    ...(config.DATABASE_DATA_DIR !== undefined && { dataDir: config.DATABASE_DATA_DIR }),
+    poolSize: config.DATABASE_POOL_SIZE,
+    moduleConnections: config.DATABASE_MODULE_CONNECTIONS,
+    statementTimeoutMs: config.DATABASE_STATEMENT_TIMEOUT_MS,
   };
 }
 

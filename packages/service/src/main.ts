@@ -6,6 +6,7 @@ import { workerCount } from './cpus.js';
 import { serviceInfo } from './info.js';
 import { withModuleSettings } from './module-settings.js';
 import { loadModules, type MountedModule } from './modules.js';
+import { MigrationError } from './platform/database/migrations.js';
 import { buildApp } from './rest/app.js';
 import { drainAndClose, SHUTDOWN_MESSAGE } from './shutdown.js';
 import type { Tracing } from './tracing.js';
@@ -18,12 +19,14 @@ import type { Tracing } from './tracing.js';
 async function main(): Promise<void> {
   const settings = loadConfig(process.env);
   const modules = withModuleSettings(await loadModules(settings.modules), process.env);
+  if (process.argv[2] === 'migrate') return migrateOnly(settings, modules);
   // Asynchronous writes keep logging off the request path; pino flushes them on exit.
   const logger = pino({ level: settings.logLevel }, pino.destination({ sync: false }));
   // Only a process with an IPC channel can be a cluster worker: others skip loading node:cluster
   // (about 5 ms of every start), and the primary's code loads only when there are workers to run.
   const isWorker = process.send !== undefined && (await import('node:cluster')).default.isWorker;
   const workers = isWorker ? 1 : workerCount(settings.webConcurrency);
+  checkEmbeddedDatabase(settings, modules, workers);
   if (workers > 1) (await import('./primary.js')).runPrimary(workers, logger, settings.shutdownTimeoutMs);
   else await serve(settings, modules, logger, isWorker);
 }
@@ -77,7 +80,51 @@ async function serve(settings: Settings, modules: MountedModule[], logger: Logge
       'AUTH_DISABLED=true: routes that need scopes are served without a token; for local development only',
     );
   }
+  // Migrations before listening: an edited one stops the start here; an unreachable database does not.
+  await app.platform.prepare(app.log);
+  if (app.platform.database.inUse && settings.database.url === undefined) {
+    logger.warn(
+      settings.database.dataDir === undefined
+        ? 'the embedded database keeps its data in memory: it is lost at exit (set DATABASE_URL, or DATABASE_DATA_DIR)'
+        : 'the embedded database keeps its data in DATABASE_DATA_DIR, for this one process (set DATABASE_URL to share a PostgreSQL)',
+    );
+  }
   await app.listen({ host: settings.host, port: settings.port });
+  app.platform.jobs.start();
+}
+
+/**
+ * The embedded database is one process's: with workers, each would have a database of its own
+ * (in memory) or lose writes to the others (in one folder).
+ */
+function checkEmbeddedDatabase(settings: Settings, modules: readonly MountedModule[], workers: number): void {
+  const needing = modules.find(({ module }) => module.database !== undefined);
+  if (workers > 1 && needing !== undefined && settings.database.url === undefined) {
+    throw invalidConfiguration(
+      `WEB_CONCURRENCY=${settings.webConcurrency} runs ${workers} processes, and "${needing.module.name}" keeps data in the embedded database, which takes one: set DATABASE_URL, or WEB_CONCURRENCY=1`,
+    );
+  }
+}
+
+/**
+ * `main.js migrate` (npm run migrate, the Kubernetes Job): migrates every module's schema and
+ * exits, 0 when all are at their last migration, 1 with one line when one cannot be.
+ */
+async function migrateOnly(settings: Settings, modules: MountedModule[]): Promise<void> {
+  const logger = pino({ level: settings.logLevel });
+  const app = await buildApp({ modules, logger, database: settings.database, jobs: settings.jobs });
+  try {
+    for (const { module } of modules) {
+      const schema = app.platform.versionOf(module);
+      if (schema === undefined) continue;
+      const state = await app.platform.migrate(module);
+      process.stdout.write(
+        `${module.name}: schema ${schema.schema} at migration ${state.database} (this code knows ${state.code})${state.ran.length > 0 ? `; ran ${state.ran.join(', ')}` : '; nothing to run'}\n`,
+      );
+    }
+  } finally {
+    await app.close();
+  }
 }
 
 /**
@@ -96,7 +143,8 @@ function checkAuthentication(app: FastifyInstance, settings: Settings): void {
 }
 
 main().catch((error: unknown) => {
-  process.stderr.write(`${error instanceof ConfigError ? error.message : String(error)}\n`);
+  const oneLine = error instanceof ConfigError || error instanceof MigrationError;
+  process.stderr.write(`${oneLine ? error.message : String(error)}\n`);
   // Exit outright: a cluster worker's IPC channel would otherwise keep it alive, and its
   // primary would never learn that it failed to start.
   process.exit(1);

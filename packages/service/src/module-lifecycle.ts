@@ -2,6 +2,7 @@ import type { ModuleInstance, RestModule } from '@simple-rest/module-contract';
 import type { FastifyBaseLogger } from 'fastify';
 import { readModuleSettings } from './module-settings.js';
 import type { MountedModule } from './modules.js';
+import type { Platform } from './platform/index.js';
 
 /** How long a module's ready() and close() may take before the host gives up on them. */
 export interface LifecycleTimeouts {
@@ -23,6 +24,8 @@ export interface LiveModule {
   readonly module: RestModule;
   readonly prefixes: readonly string[];
   readonly instance: ModuleInstance;
+  /** The host's check of the module's database schema, for a module that declares one. */
+  readonly schemaReady: (() => Promise<void>) | undefined;
 }
 
 /**
@@ -33,6 +36,7 @@ export interface LiveModule {
 export async function createInstances(
   modules: readonly MountedModule[],
   log: FastifyBaseLogger,
+  platform: Platform,
 ): Promise<LiveModule[]> {
   const byModule = new Map<RestModule, { prefixes: string[]; mounted: MountedModule }>();
   for (const mounted of modules) {
@@ -43,14 +47,16 @@ export async function createInstances(
   const live: LiveModule[] = [];
   for (const [module, { prefixes, mounted }] of byModule) {
     const settings = mounted.settings ?? readModuleSettings(module, {});
+    const moduleLog = log.child({ module: module.name });
     const instance: ModuleInstance = module.create
-      ? await module.create({ settings, log: log.child({ module: module.name }) })
+      ? await module.create({ settings, log: moduleLog, ...platform.contextFor(module, moduleLog) })
       : {
           routes: module.routes ?? noRoutes,
           ...(module.ready && { ready: module.ready }),
           ...(module.close && { close: module.close }),
         };
-    live.push({ module, prefixes, instance });
+    platform.attach(module, instance, moduleLog);
+    live.push({ module, prefixes, instance, schemaReady: platform.readinessOf(module) });
   }
   return live;
 }
@@ -77,17 +83,25 @@ async function settle(hook: () => Promise<void> | void, ms: number): Promise<str
   }
 }
 
-/** The modules whose ready() throws or hangs, each logged as a warning. */
+/** What /readyz tells any caller of a module that is not ready; why is in the log. */
+export const NOT_READY = 'not ready: see the service log';
+
+/** The modules whose ready() (or their database schema's check) throws or hangs, each logged as a warning. */
 export async function findUnreadyModules(
   modules: readonly LiveModule[],
   log: FastifyBaseLogger,
   timeoutMs: number,
 ): Promise<UnreadyModule[]> {
-  const checks = modules.map(async ({ module, prefixes, instance }) => {
-    const reason = instance.ready && (await settle(instance.ready, timeoutMs));
+  const checks = modules.map(async ({ module, prefixes, instance, schemaReady }) => {
+    const ready = async () => {
+      await schemaReady?.();
+      await instance.ready?.();
+    };
+    const reason = (schemaReady ?? instance.ready) && (await settle(ready, timeoutMs));
     if (reason === undefined) return [];
+    // The reason goes to the log only: a driver's message can name users and hosts.
     log.warn({ module: module.name, prefixes, reason }, 'module not ready');
-    return [{ name: module.name, reason }];
+    return [{ name: module.name, reason: NOT_READY }];
   });
   return (await Promise.all(checks)).flat();
 }

@@ -7,7 +7,7 @@ import { isRestModule, type Prefix, type RestModule } from '@simple-rest/module-
 import fc from 'fast-check';
 import type { FastifyInstance, InjectOptions, LightMyRequestResponse } from 'fastify';
 import { ResponseChecker } from './documented.js';
-import { mountModule } from './host.js';
+import { type MountOptions, mountModule } from './host.js';
 import { lintOpenApi } from './openapi-lint.js';
 import { assertProperty } from './property.js';
 import { type ModuleRoute, routeRecorder } from './routes.js';
@@ -25,6 +25,8 @@ export interface ConformanceOptions {
   readonly packageJson?: URL | string;
   /** The environment the module's settings are read from; none set (their defaults) when omitted. */
   readonly settings?: Readonly<Record<string, string>>;
+  /** The host's database for a module that declares one: the embedded one in memory when omitted. */
+  readonly database?: MountOptions['database'];
   /** Seeds state on each fresh instance before it is checked, such as the items the examples name. */
   readonly setup?: (app: FastifyInstance, prefix: Prefix) => Promise<unknown> | unknown;
 }
@@ -129,6 +131,7 @@ export function testModule(module: RestModule, options: ConformanceOptions = {})
         instrumentation: recorder.plugin,
         auth: (await issuer).auth,
         ...(options.settings && { settings: options.settings }),
+        ...(options.database && { database: options.database }),
       });
       t.after(() => app.close());
       await options.setup?.(app, prefix);
@@ -148,6 +151,26 @@ export function testModule(module: RestModule, options: ConformanceOptions = {})
       assert.equal(module.name, manifest.name, 'promise "name matches package.json" broken');
       assert.equal(module.version, manifest.version, 'promise "version matches package.json" broken');
     });
+
+    if (module.database !== undefined) {
+      test('its migrations apply on an empty database, and a second time find nothing to do', async (t) => {
+        // Always a new embedded database, in memory: the one the tests share is not empty.
+        const app = await mountModule(module, { prefix, ...(options.settings && { settings: options.settings }) });
+        t.after(() => app.close());
+        const first = await app.platform.migrate(module);
+        assert.ok(first.ran.length > 0, 'promise "migrations apply on an empty database" broken: none ran');
+        assert.equal(first.database, first.code, 'promise "migrations reach the last one" broken');
+        const second = await app.platform.migrate(module);
+        assert.deepEqual(second.ran, [], 'promise "migrations run once" broken: some ran again');
+      });
+    }
+
+    for (const name of Object.keys(module.jobs ?? {})) {
+      test(`its job "${name}" runs once without failing`, async (t) => {
+        const { app } = await fresh(t);
+        await app.platform.jobs.runNow(module, name);
+      });
+    }
 
     test('it declares at least one route', async (t) => {
       const { routes } = await fresh(t);

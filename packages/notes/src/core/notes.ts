@@ -23,9 +23,8 @@ export interface NoteStore {
   put(id: string, text: string, precondition?: Precondition): Promise<PutResult>;
   /** True when a note (matching the precondition, if any) was deleted. */
   delete(id: string, precondition?: Precondition): Promise<boolean>;
-  /** Resolves when the database answers and its schema is migrated; throws when it cannot serve. */
-  ready(): Promise<void>;
-  close(): Promise<void>;
+  /** Removes the notes deleted more than `days` days ago; resolves to how many. */
+  purge(days: number): Promise<number>;
 }
 
 export type PutResult =

@@ -2,7 +2,6 @@ import createError from '@fastify/error';
 import { emptyResponse, jsonResponse, problemResponse } from '@simple-rest/module-contract';
 import type { FastifyPluginAsync, FastifyReply } from 'fastify';
 import { entityTag, type NoteStore, parseIfMatch, publicNote, type StoredNote } from '../core/notes.js';
-import { DatabaseUnavailableError } from '../store/sql-store.js';
 
 const NoSuchNote = createError('NOTE_NOT_FOUND', 'No note has the id %s', 404);
 const PreconditionFailed = createError(
@@ -10,7 +9,6 @@ const PreconditionFailed = createError(
   'If-Match does not name the current ETag of note %s: nothing was changed',
   412,
 );
-const Unavailable = createError('NOTES_UNAVAILABLE', 'The notes database is unavailable: try again later', 503);
 
 const noteSchema = {
   type: 'object',
@@ -54,20 +52,11 @@ const listQuery = {
 } as const;
 
 const etagHeader = { ETag: { type: 'string', description: "The note's revision" } };
+// The host answers 503 for a database out of reach, whatever the route.
 const unavailable = problemResponse('The database is unavailable: try again later');
 
 function sendNote(reply: FastifyReply, note: StoredNote, status = 200): FastifyReply {
   return reply.code(status).header('etag', entityTag(note)).send(publicNote(note));
-}
-
-/** A database out of reach answers 503, whatever the route. */
-async function orUnavailable<T>(work: Promise<T>): Promise<T> {
-  try {
-    return await work;
-  } catch (error) {
-    if (error instanceof DatabaseUnavailableError) throw new Unavailable();
-    throw error;
-  }
 }
 
 // Reading needs notes:read, writing notes:write: the host checks the caller's token.
@@ -98,7 +87,7 @@ export function noteRoutes(store: NoteStore): FastifyPluginAsync {
       },
       async (request, reply) => {
         const { limit, after } = request.query;
-        const notes = await orUnavailable(store.list(limit, after));
+        const notes = await store.list(limit, after);
         const last = notes.at(-1);
         if (last !== undefined && notes.length === limit) {
           const next = new URLSearchParams({ limit: String(limit), after: last.id });
@@ -123,7 +112,7 @@ export function noteRoutes(store: NoteStore): FastifyPluginAsync {
         },
       },
       async (request, reply) => {
-        const note = await orUnavailable(store.get(request.params.id));
+        const note = await store.get(request.params.id);
         if (note === undefined) throw new NoSuchNote(request.params.id);
         return sendNote(reply, note);
       },
@@ -148,7 +137,7 @@ export function noteRoutes(store: NoteStore): FastifyPluginAsync {
       },
       async (request, reply) => {
         const { id } = request.params;
-        const result = await orUnavailable(store.put(id, request.body.text, parseIfMatch(request.headers['if-match'])));
+        const result = await store.put(id, request.body.text, parseIfMatch(request.headers['if-match']));
         if (result.outcome === 'precondition failed') throw new PreconditionFailed(id);
         return sendNote(reply, result.note, result.outcome === 'created' ? 201 : 200);
       },
@@ -173,7 +162,7 @@ export function noteRoutes(store: NoteStore): FastifyPluginAsync {
       async (request, reply) => {
         const { id } = request.params;
         const precondition = parseIfMatch(request.headers['if-match']);
-        if (await orUnavailable(store.delete(id, precondition))) return reply.code(204).send();
+        if (await store.delete(id, precondition)) return reply.code(204).send();
         throw precondition === undefined ? new NoSuchNote(id) : new PreconditionFailed(id);
       },
     );

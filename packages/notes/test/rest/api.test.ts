@@ -17,13 +17,13 @@ for (const backend of ['postgres', 'embedded'] as const) {
     before(async () => {
       const issuer = await testIssuer();
       authorization = `Bearer ${await issuer.token(['notes:read', 'notes:write'])}`;
-      const settings: Record<string, string> = {};
+      const database: { url?: string } = {};
       if (backend === 'postgres') {
         server = await postgresIfInstalled();
         if (server === undefined) return;
-        settings.NOTES_DATABASE_URL = server.url;
+        database.url = server.url;
       }
-      app = await mountModule(notes, { settings, auth: issuer.auth });
+      app = await mountModule(notes, { database, auth: issuer.auth });
     });
     after(async () => {
       await app?.close();
@@ -140,9 +140,31 @@ for (const backend of ['postgres', 'embedded'] as const) {
   });
 }
 
-test('NOTES_DATABASE_URL that is not PostgreSQL stops start-up with one line naming it, never its value', async () => {
-  await assert.rejects(mountModule(notes, { settings: { NOTES_DATABASE_URL: 'mysql://root:hunter2@db/notes' } }), {
-    message:
-      'Invalid configuration: NOTES_DATABASE_URL=(secret, not shown) is not allowed: expected a postgres:// or postgresql:// URL',
+test('NOTES_PURGE_AFTER_DAYS out of its range stops start-up with one line naming it', async () => {
+  await assert.rejects(mountModule(notes, { settings: { NOTES_PURGE_AFTER_DAYS: '-1' } }), {
+    message: 'Invalid configuration: NOTES_PURGE_AFTER_DAYS="-1" is not allowed: expected an integer from 0 to 3650',
   });
+});
+
+test('the purge job removes the notes deleted more than NOTES_PURGE_AFTER_DAYS ago, and only those', async (t) => {
+  const issuer = await testIssuer();
+  const authorization = `Bearer ${await issuer.token(['notes:read', 'notes:write'])}`;
+  const app = await mountModule(notes, { settings: { NOTES_PURGE_AFTER_DAYS: '0' }, auth: issuer.auth });
+  t.after(() => app.close());
+  const write = (method: 'PUT' | 'DELETE', id: string) =>
+    app.inject({
+      method,
+      url: `/notes/${id}/`,
+      headers: { authorization, ...(method === 'PUT' && json) },
+      ...(method === 'PUT' && { payload: { text: id } }),
+    });
+  for (const id of ['kept', 'gone']) assert.equal((await write('PUT', id)).statusCode, 201);
+  assert.equal((await write('DELETE', 'gone')).statusCode, 204);
+  await app.platform.jobs.runNow(notes, 'purge');
+  const rows = await app.platform.database.host((db) =>
+    db.query<{ id: string }>('SELECT id FROM notes.notes ORDER BY id'),
+  );
+  assert.deepEqual(rows, [{ id: 'kept' }]);
+  // A deleted note re-created is new again: 201.
+  assert.equal((await write('PUT', 'gone')).statusCode, 201);
 });

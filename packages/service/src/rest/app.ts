@@ -3,6 +3,7 @@ import { TokenVerifier, type VerifierOptions } from '../auth/token-verifier.js';
 import { type AuthSettings, DEFAULT_SETTINGS, type Settings, SOCKET_TIMEOUTS, type SocketTimeouts } from '../config.js';
 import { closeModules, createInstances, LIFECYCLE_TIMEOUTS, type LifecycleTimeouts } from '../module-lifecycle.js';
 import { checkNoShadowing, type MountedModule } from '../modules.js';
+import { Platform } from '../platform/index.js';
 import authentication from './plugins/authentication.js';
 import corsPreflight from './plugins/cors-preflight.js';
 import errors from './plugins/errors.js';
@@ -23,6 +24,9 @@ import { stepHooks } from './steps/step.js';
 
 export interface AppOptions
   extends Partial<Pick<Settings, 'corsOrigins' | 'accessLog' | 'maxEventLoopDelayMs' | 'bodyLimitBytes'>> {
+  /** The database modules that declare one get a schema in: the defaults where not given (the embedded one, in memory). */
+  readonly database?: Partial<Settings['database']>;
+  readonly jobs?: Partial<Settings['jobs']>;
   /** The modules to mount, already loaded (see loadModules). */
   readonly modules: readonly MountedModule[];
   /** Where logs go; none by default (tests), pino on stdout from main. */
@@ -63,6 +67,8 @@ export async function buildApp(options: AppOptions): Promise<FastifyInstance> {
     timeouts = SOCKET_TIMEOUTS,
     lifecycleTimeouts = LIFECYCLE_TIMEOUTS,
   } = options;
+  const database = { ...DEFAULT_SETTINGS.database, ...options.database };
+  const jobs = { ...DEFAULT_SETTINGS.jobs, ...options.jobs };
   const steps = STEPS.map((step) => step({ corsOrigins }));
   const verifier = verifierFor(options.auth);
   const app = Fastify({
@@ -94,8 +100,11 @@ export async function buildApp(options: AppOptions): Promise<FastifyInstance> {
   });
   await app.register(metrics);
 
-  // Each module's routes, readiness and clean-up for this app (a module with create() gets its own).
-  const instances = await createInstances(modules, app.log);
+  // The database and jobs modules may declare, then each module's routes, readiness and
+  // clean-up for this app (a module with create() gets its own).
+  const platform = new Platform({ database, jobs }, app.log);
+  app.decorate('platform', platform);
+  const instances = await createInstances(modules, app.log, platform);
 
   // The operations routes, in one scope whose paths no module may shadow.
   const operationsPaths: string[] = [];
@@ -107,6 +116,7 @@ export async function buildApp(options: AppOptions): Promise<FastifyInstance> {
     await operations.register(operationsRoutes, {
       modules,
       instances,
+      platform,
       ...(verifier instanceof TokenVerifier && { verifier }),
       moduleReadyTimeoutMs: lifecycleTimeouts.readyMs,
     });
@@ -128,9 +138,13 @@ export async function buildApp(options: AppOptions): Promise<FastifyInstance> {
   app.addHook('onListen', async () => {
     setTimeout(warmUpCompilers, WARM_UP_DELAY_MS).unref();
   });
-  // onClose runs once the server has answered every request in flight.
+  // onClose runs once the server has answered every request in flight: the jobs stop (those
+  // running get the close budget, then go to another instance), the modules close, then the
+  // database they used.
   app.addHook('onClose', async () => {
+    await platform.jobs.stop(lifecycleTimeouts.closeMs);
     await closeModules(instances, app.log, lifecycleTimeouts.closeMs);
+    await platform.database.close();
   });
   return app;
 }
@@ -139,5 +153,7 @@ declare module 'fastify' {
   interface FastifyInstance {
     /** The operations routes' paths, as registered; modules may not be mounted on them. */
     readonly operationsPaths: readonly string[];
+    /** The database and jobs the host gives modules: main.ts migrates before listening and starts the jobs after. */
+    readonly platform: Platform;
   }
 }

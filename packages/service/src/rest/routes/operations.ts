@@ -3,6 +3,7 @@ import type { TokenVerifier } from '../../auth/token-verifier.js';
 import { serviceInfo } from '../../info.js';
 import { findUnreadyModules, type LiveModule } from '../../module-lifecycle.js';
 import type { MountedModule } from '../../modules.js';
+import type { Platform } from '../../platform/index.js';
 import { docsRoutes } from './docs.js';
 
 const statusSchema = {
@@ -38,9 +39,11 @@ export const operationsRoutes: FastifyPluginAsync<{
   /** The modules' instances in this app, whose ready() /readyz asks. */
   instances: readonly LiveModule[];
   moduleReadyTimeoutMs: number;
+  /** The modules' database schemas, whose migrations /version shows. */
+  platform: Platform;
   /** Checks tokens: /readyz waits until it has the provider's keys. */
   verifier?: TokenVerifier;
-}> = async (app, { modules, instances, moduleReadyTimeoutMs, verifier }) => {
+}> = async (app, { modules, instances, moduleReadyTimeoutMs, platform, verifier }) => {
   app.get(
     '/healthz',
     {
@@ -78,11 +81,16 @@ export const operationsRoutes: FastifyPluginAsync<{
     },
   );
 
-  const version = {
+  // A module with a database also shows its schema and the last migration its code and the
+  // database know: after a downgrade the database's is the higher.
+  const version = () => ({
     name: serviceInfo.name,
     version: serviceInfo.version,
-    modules: modules.map(({ module, prefix }) => ({ name: module.name, version: module.version, prefix })),
-  };
+    modules: modules.map(({ module, prefix }) => {
+      const database = platform.versionOf(module);
+      return { name: module.name, version: module.version, prefix, ...(database && { database }) };
+    }),
+  });
   app.get(
     '/version',
     {
@@ -99,7 +107,24 @@ export const operationsRoutes: FastifyPluginAsync<{
                 type: 'array',
                 items: {
                   type: 'object',
-                  properties: { name: { type: 'string' }, version: { type: 'string' }, prefix: { type: 'string' } },
+                  properties: {
+                    name: { type: 'string' },
+                    version: { type: 'string' },
+                    prefix: { type: 'string' },
+                    database: {
+                      type: 'object',
+                      description: "The module's schema, and the last migration its code and the database know",
+                      properties: {
+                        schema: { type: 'string' },
+                        migrations: {
+                          type: 'object',
+                          properties: { code: { type: 'integer' }, database: { type: 'integer' } },
+                          required: ['code', 'database'],
+                        },
+                      },
+                      required: ['schema'],
+                    },
+                  },
                   required: ['name', 'version', 'prefix'],
                 },
               },
@@ -109,7 +134,7 @@ export const operationsRoutes: FastifyPluginAsync<{
         },
       },
     },
-    async () => version,
+    async () => version(),
   );
 
   app.get(

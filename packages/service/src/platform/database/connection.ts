@@ -1,0 +1,134 @@
+import type { PGlite, Transaction } from '@electric-sql/pglite';
+import type { FastifyBaseLogger } from 'fastify';
+import pg from 'pg';
+import { isUnavailable } from './errors.js';
+
+/** What a statement runs on: parameterized queries, and scripts of several statements (migrations). */
+export interface Queryable {
+  query<Row>(sql: string, params?: readonly unknown[]): Promise<Row[]>;
+  /** Several statements, no parameters: a migration file. */
+  exec(sql: string): Promise<void>;
+}
+
+/** Who a statement runs for: the host, or a module in its schema (and its role, where the host made one). */
+export interface Scope {
+  readonly schema: string;
+  readonly role?: string;
+}
+
+/** One database, PostgreSQL or the embedded one, behind the same use(). */
+export interface Connection {
+  readonly kind: 'postgres' | 'embedded';
+  /** Runs `work` on one connection set to the scope, inside a transaction when asked. */
+  use<T>(scope: Scope, work: (queryable: Queryable) => Promise<T>, transaction: boolean): Promise<T>;
+  close(): Promise<void>;
+}
+
+/** A PostgreSQL identifier, quoted. */
+export const identifier = (name: string) => `"${name.replace(/"/g, '""')}"`;
+
+const scopeSql = ({ schema, role }: Scope) =>
+  `SET ROLE ${role === undefined ? 'NONE' : identifier(role)}; SET search_path TO ${identifier(schema)}`;
+
+export interface PostgresOptions {
+  readonly url: string;
+  readonly poolSize: number;
+  readonly statementTimeoutMs: number;
+  readonly log: FastifyBaseLogger;
+}
+
+/** How long to wait for a connection: a database that does not answer gets 503, not a hang. */
+const CONNECT_TIMEOUT_MS = 2000;
+
+/**
+ * PostgreSQL through one pg pool for the whole service. A connection is set to a scope (role
+ * and search_path) only when the scope differs from the one it was last set to, so a service
+ * with one database module pays it once per connection. Connections open on first use and again
+ * after the database comes back; an idle one that dies (a restart) is logged, not thrown:
+ * without a listener the pool's 'error' event would end the process.
+ */
+export function postgresConnection({ url, poolSize, statementTimeoutMs, log }: PostgresOptions): Connection {
+  const pool = new pg.Pool({
+    connectionString: url,
+    max: poolSize,
+    connectionTimeoutMillis: CONNECT_TIMEOUT_MS,
+    // The server cancels a statement past this; the client gives up a little later, in case the
+    // server itself does not answer.
+    statement_timeout: statementTimeoutMs,
+    query_timeout: statementTimeoutMs + 500,
+    idleTimeoutMillis: 10_000,
+  });
+  pool.on('error', (error) =>
+    log.warn({ code: (error as { code?: string }).code, reason: error.message }, 'idle database connection lost'),
+  );
+  const scopeOf = new WeakMap<pg.PoolClient, string>();
+  const queryable = (client: pg.PoolClient): Queryable => ({
+    query: async <Row>(sql: string, params: readonly unknown[] = []) =>
+      (await client.query(sql, [...params])).rows as Row[],
+    exec: async (sql) => void (await client.query(sql)),
+  });
+  return {
+    kind: 'postgres',
+    async use(scope, work, transaction) {
+      const client = await pool.connect();
+      let failure: Error | undefined;
+      try {
+        const setting = scopeSql(scope);
+        if (scopeOf.get(client) !== setting) {
+          scopeOf.delete(client);
+          await client.query(setting);
+          scopeOf.set(client, setting);
+        }
+        if (!transaction) return await work(queryable(client));
+        await client.query('BEGIN');
+        try {
+          const result = await work(queryable(client));
+          await client.query('COMMIT');
+          return result;
+        } catch (error) {
+          await client.query('ROLLBACK').catch(() => undefined);
+          throw error;
+        }
+      } catch (error) {
+        failure = error as Error;
+        throw error;
+      } finally {
+        // A connection that failed as a connection is dropped rather than reused.
+        client.release(failure !== undefined && isUnavailable(failure) ? failure : undefined);
+      }
+    },
+    close: () => pool.end(),
+  };
+}
+
+/**
+ * The embedded PostgreSQL (PGlite, PostgreSQL compiled to WebAssembly): one connection, in
+ * memory or in a folder. Every use is a transaction of its own, which PGlite runs alone, so the
+ * search_path set for one module is never seen by another's statement. Opened on first use:
+ * opening takes seconds, and the build and the tests that never touch a database should not pay it.
+ */
+export function embeddedConnection(open: () => Promise<PGlite>): Connection {
+  let opening: Promise<PGlite> | undefined;
+  const database = () => {
+    opening ??= open().catch((error: unknown) => {
+      opening = undefined;
+      throw error;
+    });
+    return opening;
+  };
+  const queryable = (tx: Transaction): Queryable => ({
+    query: async <Row>(sql: string, params: readonly unknown[] = []) => (await tx.query<Row>(sql, [...params])).rows,
+    exec: async (sql) => void (await tx.exec(sql)),
+  });
+  return {
+    kind: 'embedded',
+    use: async (scope, work) =>
+      (await database()).transaction(async (tx) => {
+        await tx.exec(`SET LOCAL search_path TO ${identifier(scope.schema)}`);
+        return work(queryable(tx));
+      }),
+    close: async () => {
+      if (opening) await (await opening).close();
+    },
+  };
+}
