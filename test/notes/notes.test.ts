@@ -7,26 +7,14 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { type TestContext, test } from 'node:test';
 import { setTimeout as sleep } from 'node:timers/promises';
-import { type PostgresServer, startPostgres, waitFor } from '@simple-rest/testing';
+import { waitFor } from '@simple-rest/testing';
 import pg from 'pg';
 import { type RunningService, startService } from '../../packages/service/test/support/process.js';
+import { postgresFor } from '../platform/support.js';
 
 const MODULES = '@simple-rest/blueprint=/blueprint,@simple-rest/notes';
 // What is tested here is the database's side; test/auth/ tests the tokens.
 const AUTH_DISABLED = 'true';
-const NO_POSTGRES = 'PostgreSQL is not installed: apt-get install postgresql to run this test';
-
-/** A PostgreSQL for this test, removed after it; skips (or in CI, with REQUIRE_POSTGRES=1, fails) without one. */
-async function postgresFor(t: TestContext): Promise<PostgresServer | undefined> {
-  const server = await startPostgres();
-  if (server === undefined) {
-    assert.notEqual(process.env.REQUIRE_POSTGRES, '1', NO_POSTGRES);
-    t.skip(NO_POSTGRES);
-    return undefined;
-  }
-  t.after(() => server.remove());
-  return server;
-}
 
 async function serviceOn(t: TestContext, env: Record<string, string>): Promise<RunningService> {
   const service = await startService({ MODULES, AUTH_DISABLED, ...env });

@@ -70,6 +70,8 @@ async function serve(settings: Settings, modules: MountedModule[], logger: Logge
     accessLog: settings.accessLog,
     maxEventLoopDelayMs: settings.maxEventLoopDelayMs,
     bodyLimitBytes: settings.bodyLimitBytes,
+    database: settings.database,
+    jobs: settings.jobs,
     ...(tracing && { instrumentation: tracing.plugin }),
     ...(settings.auth && { auth: settings.auth }),
   });

@@ -64,6 +64,12 @@ export async function createInstances(
 // isRestModule guarantees routes when there is no create(); this only satisfies the type.
 const noRoutes = async () => undefined;
 
+/** An error's message, and its cause's (the driver's words behind a 503), for the log. */
+function whyOf(error: unknown): string {
+  if (!(error instanceof Error)) return String(error);
+  return error.cause === undefined ? error.message : `${error.message}: ${whyOf(error.cause)}`;
+}
+
 /** Runs a module's hook for at most `ms`: undefined when it succeeds, else why it did not. */
 async function settle(hook: () => Promise<void> | void, ms: number): Promise<string | undefined> {
   let timer: NodeJS.Timeout | undefined;
@@ -74,7 +80,7 @@ async function settle(hook: () => Promise<void> | void, ms: number): Promise<str
     .then(hook)
     .then(
       () => undefined,
-      (error: unknown) => (error instanceof Error ? error.message : String(error)),
+      (error: unknown) => whyOf(error),
     );
   try {
     return await Promise.race([outcome, timeout]);

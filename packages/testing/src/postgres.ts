@@ -1,12 +1,12 @@
 import { execFileSync, spawnSync } from 'node:child_process';
-import { chownSync, existsSync, mkdtempSync, readdirSync, rmSync } from 'node:fs';
+import { chownSync, existsSync, mkdtempSync, readdirSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { freePort } from './net.js';
 
 /** A PostgreSQL server of a test's own, on loopback, that the test may stop and start again. */
 export interface PostgresServer {
-  /** `postgres://postgres@127.0.0.1:<port>/postgres`: trust authentication, loopback only. */
+  /** `postgres://postgres[:password]@127.0.0.1:<port>/postgres`: loopback only. */
   readonly url: string;
   /** Stops the server, as a database outage would (fast shutdown: sessions are cut). */
   stop(): void;
@@ -14,6 +14,11 @@ export interface PostgresServer {
   start(): void;
   /** Stops it and removes its files. */
   remove(): void;
+}
+
+export interface PostgresOptions {
+  /** The `postgres` user's password, checked (scram-sha-256) on every TCP connection; none checked when omitted. */
+  readonly password?: string;
 }
 
 /** Where Debian's postgresql package (or any) keeps initdb and pg_ctl; undefined when it is not installed. */
@@ -34,28 +39,36 @@ function findBinDir(): string | undefined {
  * since PostgreSQL refuses root. Resolves to undefined when PostgreSQL is not installed: the
  * caller decides whether that skips or fails.
  */
-export async function startPostgres(): Promise<PostgresServer | undefined> {
+export async function startPostgres({ password }: PostgresOptions = {}): Promise<PostgresServer | undefined> {
   const bin = findBinDir();
   if (bin === undefined) return undefined;
   const directory = mkdtempSync(join(tmpdir(), 'simple-rest-postgres-'));
   const data = join(directory, 'data');
   const asRoot = process.getuid?.() === 0;
-  if (asRoot) {
-    const uid = Number(execFileSync('id', ['-u', 'postgres'], { encoding: 'utf8' }));
-    const gid = Number(execFileSync('id', ['-g', 'postgres'], { encoding: 'utf8' }));
-    chownSync(directory, uid, gid);
-  }
+  const ids = (): [number, number] => [
+    Number(execFileSync('id', ['-u', 'postgres'], { encoding: 'utf8' })),
+    Number(execFileSync('id', ['-g', 'postgres'], { encoding: 'utf8' })),
+  ];
+  if (asRoot) chownSync(directory, ...ids());
   const command = (name: string, ...args: string[]): [string, string[]] =>
     asRoot ? ['runuser', ['-u', 'postgres', '--', join(bin, name), ...args]] : [join(bin, name), args];
   const run = (name: string, ...args: string[]) => execFileSync(...command(name, ...args), { stdio: 'pipe' });
   const port = await freePort();
-  run('initdb', '-D', data, '-U', 'postgres', '--auth=trust', '-E', 'UTF8', '--no-sync');
+  const auth = ['--auth=trust'];
+  if (password !== undefined) {
+    // Connections over TCP check the password (scram-sha-256); the socket the helper uses does not.
+    const passwordFile = join(directory, 'password');
+    writeFileSync(passwordFile, password);
+    if (asRoot) chownSync(passwordFile, ...ids());
+    auth.push('--auth-host=scram-sha-256', `--pwfile=${passwordFile}`);
+  }
+  run('initdb', '-D', data, '-U', 'postgres', ...auth, '-E', 'UTF8', '--no-sync');
   const options = `-p ${port} -k ${directory} -c listen_addresses=127.0.0.1 -c fsync=off -c full_page_writes=off`;
   const start = () => void run('pg_ctl', '-D', data, '-o', options, '-l', join(directory, 'log'), '-w', 'start');
   const stop = () => void run('pg_ctl', '-D', data, '-m', 'fast', '-w', 'stop');
   start();
   return {
-    url: `postgres://postgres@127.0.0.1:${port}/postgres`,
+    url: `postgres://postgres${password === undefined ? '' : `:${encodeURIComponent(password)}`}@127.0.0.1:${port}/postgres`,
     start,
     stop,
     remove: () => {
