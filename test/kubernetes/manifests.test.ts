@@ -7,6 +7,7 @@ import { readFileSync } from 'node:fs';
 import { test } from 'node:test';
 import { Deployment } from 'kubernetes-models/apps/v1/Deployment';
 import { HorizontalPodAutoscaler } from 'kubernetes-models/autoscaling/v2/HorizontalPodAutoscaler';
+import { Job } from 'kubernetes-models/batch/v1/Job';
 import { Ingress } from 'kubernetes-models/networking.k8s.io/v1/Ingress';
 import { PodDisruptionBudget } from 'kubernetes-models/policy/v1/PodDisruptionBudget';
 import { Namespace } from 'kubernetes-models/v1/Namespace';
@@ -62,6 +63,7 @@ const models: Record<string, new (data: never) => { validate(): void }> = {
   Deployment,
   HorizontalPodAutoscaler,
   Ingress,
+  Job,
   Namespace,
   PodDisruptionBudget,
   Service,
@@ -105,6 +107,23 @@ test('the base holds a Deployment, Service, HorizontalPodAutoscaler and PodDisru
     'Service',
   ]);
   assert.ok(production.some((manifest) => manifest.kind === 'Ingress'));
+});
+
+test("production's migration Job runs the image's `migrate` with the Deployment's MODULES, DATABASE_URL and image, locked down alike", () => {
+  const job = production.find((manifest) => manifest.kind === 'Job') as unknown as {
+    spec: { template: { spec: { restartPolicy: string; containers: (ContainerView & { args: string[] })[] } } };
+  };
+  assert.ok(job, 'production has a Job');
+  const [migrate] = job.spec.template.spec.containers;
+  assert.ok(migrate);
+  assert.deepEqual(migrate.args, ['dist/main.mjs', 'migrate']);
+  assert.equal(job.spec.template.spec.restartPolicy, 'Never');
+  const deployment = containerOf(production);
+  const env = (container: ContainerView) => new Map(container.env.map((variable) => [variable.name, variable]));
+  for (const name of ['MODULES', 'DATABASE_URL'])
+    assert.deepEqual(env(migrate).get(name), env(deployment).get(name), name);
+  assert.equal(migrate.image, deployment.image);
+  assert.deepEqual(migrate.securityContext, deployment.securityContext);
 });
 
 test('the Deployment rolls without losing capacity and runs locked down', () => {

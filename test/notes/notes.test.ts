@@ -149,7 +149,7 @@ test('SIGTERM under writes: every write answered 2xx is in the database afterwar
   );
   const messages = service.logs.map((line) => line.msg);
   assert.ok(
-    messages.lastIndexOf('request completed') < messages.indexOf('module closed'),
+    messages.lastIndexOf('request completed') < messages.indexOf('database closed'),
     'closed after the last answer',
   );
 });

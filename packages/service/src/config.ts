@@ -109,7 +109,7 @@ export const configSchema = {
       description: 'a folder path',
     },
     DATABASE_POOL_SIZE: {
-      doc: 'connections to `DATABASE_URL`, at most, per process, shared by every module',
+      doc: 'from 1 to 1000: connections to `DATABASE_URL`, at most, per process, shared by every module',
       type: 'integer',
       minimum: 1,
       maximum: 1000,
@@ -117,7 +117,7 @@ export const configSchema = {
       description: 'an integer from 1 to 1000',
     },
     DATABASE_MODULE_CONNECTIONS: {
-      doc: 'the most connections one module holds at once, so that one cannot take them all; at most `DATABASE_POOL_SIZE`',
+      doc: 'from 1 to 1000, at most `DATABASE_POOL_SIZE`: the most connections one module holds at once, so that one cannot take them all',
       type: 'integer',
       minimum: 1,
       maximum: 1000,
@@ -125,7 +125,7 @@ export const configSchema = {
       description: 'an integer from 1 to 1000',
     },
     DATABASE_STATEMENT_TIMEOUT_MS: {
-      doc: 'milliseconds: a statement running longer is cancelled and answered 503',
+      doc: 'milliseconds, from 100 to 600000: a statement running longer is cancelled and answered 503',
       type: 'integer',
       minimum: 100,
       maximum: 600000,
@@ -133,7 +133,7 @@ export const configSchema = {
       description: 'an integer of milliseconds from 100 to 600000',
     },
     JOBS_LEASE_MS: {
-      doc: "milliseconds: a job run's lease, renewed every third of it; a run whose instance died is taken over once it lapses",
+      doc: "milliseconds, from 1000 to 600000: a job run's lease, renewed every third of it; a run whose instance died is taken over once it lapses",
       type: 'integer',
       minimum: 1000,
       maximum: 600000,
@@ -141,7 +141,7 @@ export const configSchema = {
       description: 'an integer of milliseconds from 1000 to 600000',
     },
     JOBS_CATCH_UP: {
-      doc: 'fire times missed while no instance ran (more than 10 s ago) that run when one starts: the newest this many; `0` skips them',
+      doc: 'from 0 to 100: of the fire times missed while no instance ran (more than 10 s late), how many run, the newest; `0` skips them',
       type: 'integer',
       minimum: 0,
       maximum: 100,

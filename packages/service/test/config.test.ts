@@ -17,6 +17,23 @@ test('with nothing set, every setting takes its default', () => {
     shutdownTimeoutMs: 10000,
     maxEventLoopDelayMs: 1000,
     webConcurrency: '1',
+    database: { poolSize: 10, moduleConnections: 5, statementTimeoutMs: 3000 },
+    jobs: { leaseMs: 5000, catchUp: 1 },
+  });
+});
+
+test('a module share of connections larger than the pool is refused', () => {
+  assert.throws(() => loadConfig({ DATABASE_POOL_SIZE: '4', DATABASE_MODULE_CONNECTIONS: '5' }), {
+    name: 'ConfigError',
+    message:
+      "Invalid configuration: DATABASE_MODULE_CONNECTIONS=5 is more than DATABASE_POOL_SIZE=4: a module's share is part of the pool",
+  });
+});
+
+test('DATABASE_URL is checked and never shown: a URL that is not PostgreSQL stops the start with one line', () => {
+  assert.throws(() => loadConfig({ DATABASE_URL: 'mysql://root:hunter2@db/notes' }), {
+    message:
+      'Invalid configuration: DATABASE_URL=(secret, not shown) is not allowed: expected a postgres:// or postgresql:// URL',
   });
 });
 

@@ -152,9 +152,12 @@ export class DatabaseService {
     return this.#use().use(HOST_SCHEMA, work, transaction);
   }
 
+  /** Closes the pool (or the embedded database) once nothing uses it: after the last answer and the last job. */
   async close(): Promise<void> {
+    if (this.#connection === undefined) return;
     try {
-      await this.#connection?.close();
+      await this.#connection.close();
+      this.#log.info('database closed');
     } finally {
       this.#release();
     }
