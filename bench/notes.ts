@@ -86,7 +86,7 @@ async function notesServers(): Promise<{ servers: NotesServer[]; close(): void }
   await admin.query('CREATE DATABASE ceiling');
   await admin.query('CREATE DATABASE service');
   await admin.end();
-  const url = (name: string) => ({ NOTES_DATABASE_URL: postgres.url.replace(/\/postgres$/, `/${name}`) });
+  const url = (name: string) => ({ DATABASE_URL: postgres.url.replace(/\/postgres$/, `/${name}`) });
   return {
     servers: [...pair('PostgreSQL', url('ceiling'), url('service')), ...embedded],
     close: () => postgres.remove(),

@@ -78,7 +78,7 @@ const shared = {
   banner: { js: commonJsShim },
   // pg's optional native driver is not used; the embedded PostgreSQL (PGlite) reads its
   // WebAssembly from files beside its code and is 27 MB: the image carries neither, so notes in
-  // the image need NOTES_DATABASE_URL (docs/modules.md).
+  // the image need DATABASE_URL (docs/modules.md).
   external: ['pg-native', '@electric-sql/pglite'],
   logLevel: 'warning',
 };

@@ -1,12 +1,12 @@
 // The notes' ceiling: bare node:http and the same database calls as the notes module (one
 // statement per request, the same SQL), answering GET and PUT /notes/{id}/ with the same JSON
-// body, ETag and headers. PostgreSQL through a pg pool of 10 when NOTES_DATABASE_URL is set,
+// body, ETag and headers. PostgreSQL through a pg pool of 10 when DATABASE_URL is set,
 // else the embedded PostgreSQL (PGlite) in memory. No validation, no logs, no routing library.
 import { randomUUID } from 'node:crypto';
 import { createServer } from 'node:http';
 import { SAME_FOR_EVERY_RESPONSE } from './same-headers.mjs';
 
-const url = process.env.NOTES_DATABASE_URL;
+const url = process.env.DATABASE_URL;
 const query = url
   ? await (async () => {
       const { default: pg } = await import('pg');
@@ -19,7 +19,8 @@ const query = url
       return async (sql, params) => (await db.query(sql, params)).rows;
     })();
 await query(`CREATE TABLE IF NOT EXISTS notes (
-  id text COLLATE "C" PRIMARY KEY, text text NOT NULL, revision uuid NOT NULL, updated_at timestamptz NOT NULL)`);
+  id text COLLATE "C" PRIMARY KEY, text text NOT NULL, revision uuid NOT NULL, updated_at timestamptz NOT NULL,
+  deleted_at timestamptz)`);
 
 const HEADERS = Object.entries(SAME_FOR_EVERY_RESPONSE).flat();
 const NOTE = /^\/notes\/([A-Za-z0-9._~-]{1,100})\/$/;
@@ -44,15 +45,19 @@ const server = createServer(async (request, response) => {
   const id = NOTE.exec(request.url ?? '')?.[1];
   if (id === undefined) return response.writeHead(404).end();
   if (request.method === 'GET') {
-    const [row] = await query('SELECT id, text, revision, updated_at FROM notes WHERE id = $1', [id]);
+    const [row] = await query('SELECT id, text, revision, updated_at FROM notes WHERE id = $1 AND deleted_at IS NULL', [
+      id,
+    ]);
     return row ? answer(response, 200, row) : response.writeHead(404).end();
   }
   let body = '';
   for await (const chunk of request) body += chunk;
   const [row] = await query(
-    `INSERT INTO notes (id, text, revision, updated_at) VALUES ($1, $2, gen_random_uuid(), now())
-     ON CONFLICT (id) DO UPDATE SET text = EXCLUDED.text, revision = EXCLUDED.revision, updated_at = EXCLUDED.updated_at
-     RETURNING id, text, revision, updated_at, (xmax = 0) AS created`,
+    `WITH before AS (SELECT deleted_at FROM notes WHERE id = $1)
+     INSERT INTO notes (id, text, revision, updated_at) VALUES ($1, $2, gen_random_uuid(), now())
+     ON CONFLICT (id) DO UPDATE SET text = EXCLUDED.text, revision = EXCLUDED.revision,
+       updated_at = EXCLUDED.updated_at, deleted_at = NULL
+     RETURNING id, text, revision, updated_at, (xmax = 0 OR (SELECT deleted_at FROM before) IS NOT NULL) AS created`,
     [id, JSON.parse(body).text],
   );
   answer(response, row.created ? 201 : 200, row);

@@ -1,7 +1,7 @@
 import type { ModuleContext, ModuleInstance, RestModule } from '@simple-rest/module-contract';
 import type { FastifyBaseLogger } from 'fastify';
 import { ConfigError } from '../config.js';
-import { DatabaseService, type DatabaseSettings, type ModuleSchemaHandle } from './database/index.js';
+import { DatabaseService, type DatabaseSettings, isUnavailable, type ModuleSchemaHandle } from './database/index.js';
 import { MigrationError, type MigrationState } from './database/migrations.js';
 import { JobService, type JobSettings } from './jobs/index.js';
 
@@ -73,16 +73,22 @@ export class Platform {
    * reach does not: the module is unready and migrates when it comes back.
    */
   async prepare(log: FastifyBaseLogger): Promise<void> {
+    // Jobs keep their state in the host's tables: a service with jobs and no database it can open
+    // (the image without DATABASE_URL) stops here, not in a warning every poll.
+    if (this.jobs.size > 0)
+      await this.#unlessUnavailable(log, 'the jobs', () => this.database.host(async () => undefined));
     for (const [module, schema] of this.#schemas) {
-      try {
-        await schema.prepare();
-      } catch (error) {
-        if (error instanceof MigrationError || error instanceof ConfigError) throw error;
-        log.warn(
-          { module: module.name, reason: (error as Error).message },
-          'the database is unavailable: this module is not ready until it answers',
-        );
-      }
+      await this.#unlessUnavailable(log, module.name, () => schema.prepare());
+    }
+  }
+
+  /** Runs `work`; an outage is logged and waited out, anything else stops the start. */
+  async #unlessUnavailable(log: FastifyBaseLogger, who: string, work: () => Promise<unknown>): Promise<void> {
+    try {
+      await work();
+    } catch (error) {
+      if (error instanceof MigrationError || error instanceof ConfigError || !isUnavailable(error)) throw error;
+      log.warn({ module: who, reason: (error as Error).message }, 'the database is unavailable: waiting for it');
     }
   }
 }

@@ -132,6 +132,11 @@ export class JobService {
     }
   }
 
+  /** How many jobs the mounted modules declare. */
+  get size(): number {
+    return this.#jobs.size;
+  }
+
   /** Starts scheduling and running, in this process. Nothing to do without jobs. */
   start(): void {
     if (this.#jobs.size === 0 || this.#timer !== undefined) return;
