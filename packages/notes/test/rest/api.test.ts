@@ -133,6 +133,16 @@ for (const backend of ['postgres', 'embedded'] as const) {
       assert.equal((await put('x'.repeat(100), 'x')).statusCode, 201);
       assert.equal((await put('long', 'x'.repeat(10_001))).statusCode, 400);
       assert.equal((await put('long', 'x'.repeat(10_000))).statusCode, 201);
+      // PostgreSQL stores no NUL byte: a 400 from the host, never a 500.
+      for (const res of [await put('nul', 'a\u0000b'), await get('/notes/?after=%00')]) {
+        assert.equal(res.statusCode, 400);
+        assert.deepEqual(res.json(), {
+          type: 'about:blank',
+          title: 'Bad Request',
+          status: 400,
+          detail: 'A text value holds a NUL byte (\\u0000), which cannot be stored',
+        });
+      }
       const typed = await put('typed', 5);
       assert.equal(typed.statusCode, 400);
       assert.equal(typed.json<{ detail: string }>().detail, 'body/text must be string');

@@ -56,7 +56,7 @@ function authenticate(verifier: TokenVerifier | undefined, scopes: readonly stri
     const header = request.headers.authorization;
     const token = header === undefined ? undefined : BEARER.exec(header)?.[1];
     if (token === undefined) {
-      request.log.info({ scheme: header?.split(' ', 1)[0] }, 'no bearer token');
+      request.log.info({ scheme: schemeOf(header) }, 'no bearer token');
       return refuse(
         reply,
         401,
@@ -85,6 +85,16 @@ function authenticate(verifier: TokenVerifier | undefined, scopes: readonly stri
     }
     request.auth = caller;
   };
+}
+
+// Authentication schemes named in the log as sent; any other first word might be a token.
+const KNOWN_SCHEMES = new Set(['basic', 'bearer', 'digest', 'dpop', 'hoba', 'mutual', 'negotiate', 'ntlm', 'token']);
+
+/** The scheme of an Authorization header without a bearer token, for the log: never a word that could be a secret. */
+function schemeOf(header: string | undefined): string | undefined {
+  if (header === undefined) return undefined;
+  const [word = ''] = /^[A-Za-z0-9-]+(?= )/.exec(header) ?? [];
+  return KNOWN_SCHEMES.has(word.toLowerCase()) ? word : 'unrecognized';
 }
 
 function refuse(reply: FastifyReply, status: 401 | 403, challenge: string, detail: string): FastifyReply {

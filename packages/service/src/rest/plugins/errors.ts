@@ -1,6 +1,7 @@
 import type { FastifyError, FastifyInstance, FastifyReply, FastifyRequest } from 'fastify';
 import fp from 'fastify-plugin';
 import { sendProblem } from '../problem.js';
+import { redactedUrl } from '../redact.js';
 import { allowHeader } from './route-table.js';
 import { redirectToSlashed } from './trailing-slash.js';
 
@@ -22,11 +23,11 @@ export function answerError(error: FastifyError, request: FastifyRequest, reply:
   const status =
     error.statusCode !== undefined && error.statusCode >= 400 && error.statusCode < 600 ? error.statusCode : 500;
   if (status >= 500) {
-    request.log.error({ err: error, method: request.method, url: request.url }, 'request failed');
+    request.log.error({ err: error, method: request.method, url: redactedUrl(request.url) }, 'request failed');
     return sendProblem(reply, status);
   }
   request.log.info(
-    { method: request.method, url: request.url, status, code: error.code, reason: error.message },
+    { method: request.method, url: redactedUrl(request.url), status, code: error.code, reason: error.message },
     'request rejected',
   );
   return sendProblem(reply, status, error.message);
@@ -52,11 +53,11 @@ function answerUnrouted(app: FastifyInstance) {
 }
 
 function answerNotFound(request: FastifyRequest, reply: FastifyReply): FastifyReply {
-  request.log.info({ method: request.method, url: request.url }, 'no route');
+  request.log.info({ method: request.method, url: redactedUrl(request.url) }, 'no route');
   return sendProblem(reply, 404, 'No route matches this method and path');
 }
 
 function answerMethodNotAllowed(request: FastifyRequest, reply: FastifyReply, allow: string): FastifyReply {
-  request.log.info({ method: request.method, url: request.url, allow }, 'method not allowed');
+  request.log.info({ method: request.method, url: redactedUrl(request.url), allow }, 'method not allowed');
   return sendProblem(reply.header('allow', allow), 405, `${request.method} is not allowed here; allowed: ${allow}`);
 }

@@ -1,4 +1,5 @@
 import { type FastifyReply, type FastifyRequest, LogController } from 'fastify';
+import { redactedUrl } from '../redact.js';
 import type { ServerOption } from './server-option.js';
 
 /**
@@ -19,7 +20,7 @@ export class AccessLog extends LogController {
     if (!this.#enabled) return;
     const line = {
       method: request.method,
-      path: request.url,
+      path: redactedUrl(request.url),
       status: reply.statusCode,
       durationMs: Math.round(reply.elapsedTime * 1000) / 1000,
     };

@@ -259,3 +259,26 @@ test('the OpenAPI document: an openIdConnect scheme, the scopes of each protecte
   assert.deepEqual(document.paths['/'].get.security, []);
   assert.deepEqual(document.paths['/healthz'].get.security, []);
 });
+
+test('no token or part of one reaches a log line, whatever form the Authorization header takes', async (t) => {
+  const issuer = await startTokenIssuer(t);
+  const { app, lines } = await appWith(t, issuer);
+  const token = await itemsToken(issuer);
+  const [header, payload, signature] = token.split('.') as [string, string, string];
+  for (const authorization of [
+    token,
+    `Bearer\t${token}`,
+    `Bearer:${token}`,
+    `Bearer  ${token}`,
+    `bearer,${token}`,
+    `${token} Bearer`,
+    `Token ${token}`,
+    `Basic ${token}`,
+  ]) {
+    const res = await app.inject({ url: '/items/', headers: { authorization } });
+    assert.ok([200, 401].includes(res.statusCode), authorization);
+  }
+  const logged = JSON.stringify(lines);
+  for (const part of [header, payload, signature]) assert.equal(logged.includes(part), false, `logged: ${part}`);
+  assert.ok(lines.some((line) => line.msg === 'no bearer token' && line.scheme === 'Basic'));
+});
