@@ -45,5 +45,8 @@ test('npm ls --omit=dev: the production tree has no missing, invalid or extraneo
     stdio: ['ignore', 'pipe', 'ignore'],
   });
   const tree = JSON.parse(output) as { problems?: string[] };
-  assert.deepEqual(tree.problems ?? [], []);
+  // The platform tests link their fixture module (test/platform/fixtures/) into node_modules, by
+  // name, as an operator installs a module: a test's own, not the production tree's.
+  const problems = (tree.problems ?? []).filter((problem) => !/^extraneous: @fixtures\/[a-z-]+@/.test(problem));
+  assert.deepEqual(problems, []);
 });

@@ -14,7 +14,13 @@ import { redirectToSlashed } from './trailing-slash.js';
  */
 const errors = fp(async (app) => {
   app.setErrorHandler(answerError);
-  app.setNotFoundHandler(answerUnrouted(app));
+  const answer = answerUnrouted(app);
+  app.setNotFoundHandler(async (request, reply) => {
+    await answer(request, reply);
+    // Counted in /metrics when the metrics plugin is there (the service has it; a bare test app may not).
+    if (app.hasDecorator('observeUnrouted')) app.observeUnrouted(request, reply);
+    return reply;
+  });
 });
 
 export default errors;

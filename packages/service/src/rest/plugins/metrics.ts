@@ -1,4 +1,4 @@
-import type { onResponseHookHandler } from 'fastify';
+import type { FastifyReply, FastifyRequest, onResponseHookHandler } from 'fastify';
 import fp from 'fastify-plugin';
 import { collectDefaultMetrics, Histogram, type Registry, register } from 'prom-client';
 
@@ -42,8 +42,13 @@ declare module 'fastify' {
   interface FastifyInstance {
     /** The registry GET /metrics exposes. */
     readonly metricsRegistry: Registry;
+    /** Counts an answer no route gave (404, 405, 308), under the one route label UNROUTED. */
+    readonly observeUnrouted: (request: FastifyRequest, reply: FastifyReply) => void;
   }
 }
+
+/** The route label of every request no route takes: one series per method and status, however many paths are tried. */
+export const UNROUTED = '(unrouted)';
 
 /**
  * Per-route request count and latency histogram (labels: method, route template, status_code,
@@ -64,6 +69,12 @@ const metrics = fp(async (app) => {
     labelNames: ['method', 'route', 'status_code', 'module'] as const,
   });
   app.decorate('metricsRegistry', register);
+  const unrouted = new RouteDurations(histogram, UNROUTED, () => '');
+  app.decorate('observeUnrouted', (request: FastifyRequest, reply: FastifyReply) => {
+    if (!UNMEASURED_METHODS.has(request.method)) {
+      unrouted.observe(request.method, reply.statusCode, reply.elapsedTime / 1000);
+    }
+  });
   app.addHook('onRoute', (route) => {
     if ([route.method].flat().every((method) => UNMEASURED_METHODS.has(method))) return;
     // The module's scope tags the route after this hook has run, on these same options: the tag

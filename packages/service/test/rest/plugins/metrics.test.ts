@@ -2,6 +2,7 @@
 import assert from 'node:assert/strict';
 import { test } from 'node:test';
 import Fastify from 'fastify';
+import { buildApp } from '../../../src/rest/app.js';
 import metrics from '../../../src/rest/plugins/metrics.js';
 
 const count = (exposition: string, labels: string) =>
@@ -44,4 +45,17 @@ test('the duration observed is the time the answer took', async (t) => {
       await app.metricsRegistry.metrics(),
     )?.[1];
   assert.ok(Number(sum) >= 0.025 && Number(sum) < 5, `sum ${sum}`);
+});
+
+test('requests no route takes (404, 405, 308) are counted under one route label, whatever their path', async (t) => {
+  const app = await buildApp({ modules: [] });
+  t.after(() => app.close());
+  for (const url of ['/missing/a', '/missing/b', `/${'x'.repeat(50)}/y/`]) await app.inject({ url });
+  await app.inject({ method: 'POST', url: '/' });
+  await app.inject({ url: '/Kalimaha' });
+  const exposition = await app.metricsRegistry.metrics();
+  assert.equal(count(exposition, 'method="GET",route="\\(unrouted\\)",status_code="404",module=""'), '3');
+  assert.equal(count(exposition, 'method="POST",route="\\(unrouted\\)",status_code="405",module=""'), '1');
+  assert.equal(count(exposition, 'method="GET",route="\\(unrouted\\)",status_code="308",module=""'), '1');
+  assert.doesNotMatch(exposition, /missing|xxxx/);
 });
