@@ -103,9 +103,10 @@ export function postgresConnection({ url, poolSize, statementTimeoutMs, log }: P
 
 /**
  * The embedded PostgreSQL (PGlite, PostgreSQL compiled to WebAssembly): one connection, in
- * memory or in a folder. Every use is a transaction of its own, which PGlite runs alone, so the
- * search_path set for one module is never seen by another's statement. Opened on first use:
- * opening takes seconds, and the build and the tests that never touch a database should not pay it.
+ * memory or in a folder. Uses run one after the other (PGlite runs one statement at a time
+ * anyway), so the search_path set for one module is never seen by another's statement, and it is
+ * set again only when the scope changes. Opened on first use: opening takes seconds, and the
+ * build and the tests that never touch a database should not pay it.
  */
 export function embeddedConnection(open: () => Promise<PGlite>): Connection {
   let opening: Promise<PGlite> | undefined;
@@ -116,17 +117,29 @@ export function embeddedConnection(open: () => Promise<PGlite>): Connection {
     });
     return opening;
   };
-  const queryable = (tx: Transaction): Queryable => ({
-    query: async <Row>(sql: string, params: readonly unknown[] = []) => (await tx.query<Row>(sql, [...params])).rows,
-    exec: async (sql) => void (await tx.exec(sql)),
+  const queryable = (db: PGlite | Transaction): Queryable => ({
+    query: async <Row>(sql: string, params: readonly unknown[] = []) => (await db.query<Row>(sql, [...params])).rows,
+    exec: async (sql) => void (await db.exec(sql)),
   });
+  let current: string | undefined;
+  let last: Promise<unknown> = Promise.resolve();
   return {
     kind: 'embedded',
-    use: async (scope, work) =>
-      (await database()).transaction(async (tx) => {
-        await tx.exec(`SET LOCAL search_path TO ${identifier(scope.schema)}`);
-        return work(queryable(tx));
-      }),
+    use(scope, work, transaction) {
+      const run = async () => {
+        const db = await database();
+        const setting = `SET search_path TO ${identifier(scope.schema)}`;
+        if (current !== setting) {
+          current = undefined;
+          await db.exec(setting);
+          current = setting;
+        }
+        return transaction ? db.transaction((tx) => work(queryable(tx))) : work(queryable(db));
+      };
+      const result = last.then(run, run);
+      last = result.catch(() => undefined);
+      return result;
+    },
     close: async () => {
       if (opening) await (await opening).close();
     },
