@@ -164,6 +164,8 @@ describe('the Docker image', {
       /^app\/dist\/static\/[\w.-]+\.(js|css|html|png|svg|json)$/,
       // Each module a package of its own, found by name (scripts/bundle.mjs), and the contract.
       /^app\/node_modules\/@simple-rest\/[\w-]+\/(package\.json|dist\/index\.js(\.LEGAL\.txt)?)$/,
+      // A module's SQL migrations, which the host reads from beside its code.
+      /^app\/node_modules\/@simple-rest\/[\w-]+\/migrations\/\d+_[\w.-]+\.sql$/,
     ];
     assert.ok(appFiles.length > 5);
     assert.deepEqual(
