@@ -20,7 +20,7 @@ const query = url
     })();
 await query(`CREATE TABLE IF NOT EXISTS notes (
   id text COLLATE "C" PRIMARY KEY, text text NOT NULL, revision uuid NOT NULL, updated_at timestamptz NOT NULL,
-  deleted_at timestamptz)`);
+  deleted_at timestamptz, revived boolean NOT NULL DEFAULT false)`);
 
 const HEADERS = Object.entries(SAME_FOR_EVERY_RESPONSE).flat();
 const NOTE = /^\/notes\/([A-Za-z0-9._~-]{1,100})\/$/;
@@ -53,11 +53,10 @@ const server = createServer(async (request, response) => {
   let body = '';
   for await (const chunk of request) body += chunk;
   const [row] = await query(
-    `WITH before AS (SELECT deleted_at FROM notes WHERE id = $1)
-     INSERT INTO notes (id, text, revision, updated_at) VALUES ($1, $2, gen_random_uuid(), now())
+    `INSERT INTO notes (id, text, revision, updated_at) VALUES ($1, $2, gen_random_uuid(), now())
      ON CONFLICT (id) DO UPDATE SET text = EXCLUDED.text, revision = EXCLUDED.revision,
-       updated_at = EXCLUDED.updated_at, deleted_at = NULL
-     RETURNING id, text, revision, updated_at, (xmax = 0 OR (SELECT deleted_at FROM before) IS NOT NULL) AS created`,
+       updated_at = EXCLUDED.updated_at, deleted_at = NULL, revived = notes.deleted_at IS NOT NULL
+     RETURNING id, text, revision, updated_at, (xmax = 0 OR revived) AS created`,
     [id, JSON.parse(body).text],
   );
   answer(response, row.created ? 201 : 200, row);

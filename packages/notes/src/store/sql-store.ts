@@ -44,14 +44,12 @@ export class SqlNoteStore implements NoteStore {
 
   async put(id: string, text: string, precondition?: Precondition): Promise<PutResult> {
     if (precondition === undefined) {
-      // Created when this statement inserted the row (xmax is 0 then) or revived a deleted one;
-      // the CTE reads the row as it was before the statement.
+      // Created when this statement inserted the row (xmax is 0 then) or revived a deleted one.
       const [row] = await this.database.query<NoteRow>(
-        `WITH before AS (SELECT deleted_at FROM notes WHERE id = $1)
-         INSERT INTO notes (${COLUMNS}) VALUES ($1, $2, gen_random_uuid(), now())
+        `INSERT INTO notes (${COLUMNS}) VALUES ($1, $2, gen_random_uuid(), now())
          ON CONFLICT (id) DO UPDATE SET text = EXCLUDED.text, revision = EXCLUDED.revision,
-           updated_at = EXCLUDED.updated_at, deleted_at = NULL
-         RETURNING ${COLUMNS}, (xmax = 0 OR (SELECT deleted_at FROM before) IS NOT NULL) AS created`,
+           updated_at = EXCLUDED.updated_at, deleted_at = NULL, revived = notes.deleted_at IS NOT NULL
+         RETURNING ${COLUMNS}, (xmax = 0 OR revived) AS created`,
         [id, text],
       );
       if (row === undefined) throw new Error('INSERT … RETURNING returned no row');
