@@ -99,7 +99,7 @@ export class DatabaseService {
     let role: string | undefined;
     let prepared: Promise<MigrationState> | undefined;
     const migrate = async () => {
-      role = (await this.#rolesAllowed()) ? `${schema}_module` : undefined;
+      role = (await this.#ensureHostTables()) ? `${schema}_module` : undefined;
       const result = await migrateSchema(this.#use(), {
         schema,
         ...(role && { role }),
@@ -187,9 +187,5 @@ export class DatabaseService {
       throw error;
     });
     return this.#hostTables;
-  }
-
-  #rolesAllowed(): Promise<boolean> {
-    return this.#ensureHostTables();
   }
 }

@@ -102,7 +102,7 @@ export class JobService {
   queueFor(module: RestModule): JobQueue {
     return {
       enqueue: async (name, payload) => {
-        if (!this.#jobs.has(`${module.name}\u0000${name}`) && !(name in (module.jobs ?? {}))) {
+        if (!(name in (module.jobs ?? {}))) {
           throw new Error(`"${module.name}" enqueues the job "${name}", which it does not declare`);
         }
         await this.#database.host((db) =>
