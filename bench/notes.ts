@@ -1,9 +1,14 @@
 // The notes module under load: GET and PUT /notes/{id}/ through the service's bundle, beside a
 // bare node:http server making the same database calls (the ceiling), on a real PostgreSQL
-// (started here, when installed) and on the embedded one. Interleaved rounds, medians.
+// (started here, when installed) and on the embedded one, and `--compare` bundles beside them.
+// Every server runs for the whole series; they take turns under load in slices, and each slice
+// gives the server's CPU per request (bench/cpu.ts) beside its req/s. Figures are medians.
 
+import type { ChildProcess } from 'node:child_process';
+import { join } from 'node:path';
 import { freePort, startPostgres, waitFor } from '@simple-rest/testing';
 import pg from 'pg';
+import { cpuPerRequest } from './cpu.js';
 import { start, stop } from './processes.js';
 import { type BenchServer, SERVICE_BUNDLE } from './servers.js';
 import { type Load, median, rotated, runWrk } from './wrk.js';
@@ -15,6 +20,8 @@ export interface NotesResult {
   readonly operation: 'GET' | 'PUT';
   /** The ceiling of the same database and operation, measured in the same run. */
   readonly ceiling: boolean;
+  /** The server's CPU time (its utime+stime) per answer, in µs. */
+  readonly cpuUsPerRequest: number;
   readonly requestsPerSecond: number;
   readonly p99Ms: number;
   readonly errors: number;
@@ -27,6 +34,8 @@ export interface NotesBenchOptions {
   readonly pinned: boolean;
   /** One short round, nothing but a check that every server answers. */
   readonly smoke: boolean;
+  /** Folders of earlier bundles measured beside this one. */
+  readonly compare: readonly string[];
 }
 
 const OPERATIONS = [
@@ -53,29 +62,43 @@ async function seed(server: BenchServer, port: number): Promise<void> {
 
 type NotesServer = BenchServer & { readonly database: string; readonly ceiling: boolean };
 
-/** The ceiling and the service on one database, each with its own (a database apart on PostgreSQL). */
-function pair(database: string, ceilingEnv: Record<string, string>, serviceEnv: Record<string, string>): NotesServer[] {
+/**
+ * The ceiling, the service and each `--compare` bundle on one database, each with its own (a
+ * database apart on PostgreSQL: `env(name)` gives its settings).
+ */
+function group(
+  database: string,
+  compare: readonly string[],
+  env: (name: string) => Record<string, string>,
+): NotesServer[] {
+  const service = (name: string, bundle: string, databaseEnv: Record<string, string>): NotesServer => ({
+    name: `${name}, ACCESS_LOG=off, ${database}`,
+    database,
+    ceiling: false,
+    command: [process.execPath, bundle],
+    // Without tokens, as the ceiling has none: this measures the module and its database.
+    env: { MODULES: '@simple-rest/notes', ACCESS_LOG: 'off', AUTH_DISABLED: 'true', ...databaseEnv },
+  });
   return [
     {
       name: `node:http + same SQL (ceiling), ${database}`,
       database,
       ceiling: true,
       command: [process.execPath, 'bench/servers/node-http-notes.mjs'],
-      env: ceilingEnv,
+      env: env('ceiling'),
     },
-    {
-      name: `simple-rest notes, ACCESS_LOG=off, ${database}`,
-      database,
-      ceiling: false,
-      command: [process.execPath, SERVICE_BUNDLE],
-      // Without tokens, as the ceiling has none: this measures the module and its database.
-      env: { MODULES: '@simple-rest/notes', ACCESS_LOG: 'off', AUTH_DISABLED: 'true', ...serviceEnv },
-    },
+    service('simple-rest notes', SERVICE_BUNDLE, env('service')),
+    ...compare.map((folder, index) => {
+      // Bundles before the host's database service read the notes' own NOTES_DATABASE_URL.
+      const { DATABASE_URL, ...rest } = env(`compare${index}`);
+      const databaseEnv = DATABASE_URL ? { ...rest, DATABASE_URL, NOTES_DATABASE_URL: DATABASE_URL } : rest;
+      return service(`simple-rest notes at ${folder}`, join(folder, 'dist/main.mjs'), databaseEnv);
+    }),
   ];
 }
 
-async function notesServers(): Promise<{ servers: NotesServer[]; close(): void }> {
-  const embedded = pair('embedded (PGlite)', {}, {});
+async function notesServers(compare: readonly string[]): Promise<{ servers: NotesServer[]; close(): void }> {
+  const embedded = group('embedded (PGlite)', compare, () => ({}));
   const postgres = await startPostgres();
   if (postgres === undefined) {
     console.log('bench notes: PostgreSQL is not installed (apt-get install postgresql): the embedded database only');
@@ -83,42 +106,43 @@ async function notesServers(): Promise<{ servers: NotesServer[]; close(): void }
   }
   const admin = new pg.Client(postgres.url);
   await admin.connect();
-  await admin.query('CREATE DATABASE ceiling');
-  await admin.query('CREATE DATABASE service');
+  for (const name of ['ceiling', 'service', ...compare.map((_, index) => `compare${index}`)])
+    await admin.query(`CREATE DATABASE ${name}`);
   await admin.end();
   const url = (name: string) => ({ DATABASE_URL: postgres.url.replace(/\/postgres$/, `/${name}`) });
   return {
-    servers: [...pair('PostgreSQL', url('ceiling'), url('service')), ...embedded],
+    servers: [...group('PostgreSQL', compare, url), ...embedded],
     close: () => postgres.remove(),
   };
 }
 
 export async function benchNotes(options: NotesBenchOptions): Promise<NotesResult[]> {
-  const { servers, close } = await notesServers();
-  const loads = new Map<string, Load[]>();
+  const { servers, close } = await notesServers(options.compare);
+  const running: { server: NotesServer; port: number; child: ChildProcess }[] = [];
+  const loads = new Map<string, (Load & { cpuUsPerRequest: number })[]>();
   try {
-    for (let round = 0; round < options.rounds; round++) {
-      for (const server of rotated(servers, round)) {
-        const port = await freePort();
-        const child = start(server, port, { pinned: options.pinned });
-        try {
-          await seed(server, port);
-          for (const [operation, script] of OPERATIONS) {
-            const wrk = { connections: options.connections, script, pinned: options.pinned };
-            if (!options.smoke) await runWrk(port, 1, wrk); // warm-up, not counted
-            const load = await runWrk(port, options.durationS, wrk);
-            const key = `${server.name}|${operation}`;
-            loads.set(key, [...(loads.get(key) ?? []), load]);
-            console.log(
-              `round ${round + 1}  ${`${server.name} ${operation}`.padEnd(58)} ${load.requestsPerSecond.toFixed(0).padStart(7)} req/s  p99 ${load.p99Ms.toFixed(2)} ms`,
-            );
-          }
-        } finally {
-          await stop(child);
+    for (const server of servers) {
+      const port = await freePort();
+      running.push({ server, port, child: start(server, port, { pinned: options.pinned }) });
+      await seed(server, port);
+    }
+    for (let slice = -1; slice < options.rounds; slice++) {
+      if (slice < 0 && options.smoke) continue; // slice -1 warms every server up, and is not counted
+      for (const [operation, script] of OPERATIONS) {
+        for (const { server, port, child } of rotated(running, Math.max(slice, 0))) {
+          const wrk = { connections: options.connections, script, pinned: options.pinned };
+          const load = await cpuPerRequest(child.pid ?? 0, () => runWrk(port, slice < 0 ? 1 : options.durationS, wrk));
+          if (slice < 0) continue;
+          const key = `${server.name}|${operation}`;
+          loads.set(key, [...(loads.get(key) ?? []), load]);
+          console.log(
+            `slice ${slice + 1}  ${`${server.name} ${operation}`.padEnd(72)} ${load.cpuUsPerRequest.toFixed(1).padStart(6)} µs CPU/request  ${load.requestsPerSecond.toFixed(0).padStart(7)} req/s  p99 ${load.p99Ms.toFixed(2)} ms`,
+          );
         }
       }
     }
   } finally {
+    await Promise.all(running.map(({ child }) => stop(child)));
     close();
   }
   return servers.flatMap((server) =>
@@ -129,6 +153,7 @@ export async function benchNotes(options: NotesBenchOptions): Promise<NotesResul
         database: server.database,
         operation,
         ceiling: server.ceiling,
+        cpuUsPerRequest: median(measured.map((load) => load.cpuUsPerRequest)),
         requestsPerSecond: median(measured.map((load) => load.requestsPerSecond)),
         p99Ms: median(measured.map((load) => load.p99Ms)),
         errors: measured.reduce((sum, load) => sum + load.errors, 0),
@@ -145,6 +170,7 @@ export function notesRatios(results: readonly NotesResult[]) {
     );
     return {
       ...result,
+      cpuRatio: ceiling ? result.cpuUsPerRequest / ceiling.cpuUsPerRequest : Number.NaN,
       throughputRatio: ceiling ? result.requestsPerSecond / ceiling.requestsPerSecond : Number.NaN,
       p99Ratio: ceiling ? result.p99Ms / ceiling.p99Ms : Number.NaN,
     };

@@ -22,7 +22,11 @@ export interface BenchRun {
   /** The start-up series (bench/startup.ts). */
   readonly startup?: StartupSeries;
   /** The notes series, with ratios to its own ceilings (bench/notes.ts). */
-  readonly notes?: readonly (NotesResult & { readonly throughputRatio: number; readonly p99Ratio: number })[];
+  readonly notes?: readonly (NotesResult & {
+    readonly cpuRatio: number;
+    readonly throughputRatio: number;
+    readonly p99Ratio: number;
+  })[];
 }
 
 const DOC = 'docs/benchmarks.md';
@@ -80,13 +84,13 @@ function notesTable(run: BenchRun, figure: (value: number, digits: number) => st
   if (!run.notes || run.notes.length === 0) return [];
   return [
     '',
-    'The notes module, `GET` and `PUT /notes/{id}/` over 100 notes, beside a bare `node:http` server making the same database calls (the ceiling for each database):',
+    "The notes module, `GET` and `PUT /notes/{id}/` over 100 notes, beside a bare `node:http` server making the same database calls (the ceiling for each database); the servers take turns in slices, and CPU per request is the server process's own (not the database's):",
     '',
-    '| server | operation | req/s | × ceiling | p99 ms | × ceiling |',
-    '|---|---|---|---|---|---|',
+    '| server | operation | CPU µs/request | × ceiling | req/s | × ceiling | p99 ms | × ceiling |',
+    '|---|---|---|---|---|---|---|---|',
     ...run.notes.map(
       (r) =>
-        `| ${r.name} | ${r.operation} | ${figure(r.requestsPerSecond, 0)} | ${figure(r.throughputRatio, 2)} | ${figure(r.p99Ms, 2)} | ${figure(r.p99Ratio, 2)} |`,
+        `| ${r.name} | ${r.operation} | ${figure(r.cpuUsPerRequest, 1)} | ${figure(r.cpuRatio, 2)} | ${figure(r.requestsPerSecond, 0)} | ${figure(r.throughputRatio, 2)} | ${figure(r.p99Ms, 2)} | ${figure(r.p99Ratio, 2)} |`,
     ),
   ];
 }

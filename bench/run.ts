@@ -172,11 +172,11 @@ for (const result of results) {
 // The notes series: --only runs the main servers named, and `--only notes` the notes alone.
 const notes =
   options.only === undefined || options.only === 'notes'
-    ? notesRatios(await benchNotes({ rounds, durationS, connections, pinned, smoke }))
+    ? notesRatios(await benchNotes({ rounds, durationS, connections, pinned, smoke, compare: options.compare }))
     : [];
 for (const result of notes) {
   console.log(
-    `${`${result.name} ${result.operation}`.padEnd(58)} ${result.requestsPerSecond.toFixed(0).padStart(7)} req/s (${result.throughputRatio.toFixed(2)}×)  p99 ${result.p99Ms.toFixed(2)} ms (${result.p99Ratio.toFixed(2)}×)  errors ${result.errors}`,
+    `${`${result.name} ${result.operation}`.padEnd(72)} ${result.cpuUsPerRequest.toFixed(1).padStart(6)} µs CPU/request (${result.cpuRatio.toFixed(2)}×)  ${result.requestsPerSecond.toFixed(0).padStart(7)} req/s (${result.throughputRatio.toFixed(2)}×)  p99 ${result.p99Ms.toFixed(2)} ms (${result.p99Ratio.toFixed(2)}×)  errors ${result.errors}`,
   );
 }
 // The start-up series: --only startup runs it alone (with the ceiling, for its cold start).

@@ -5,6 +5,8 @@ import { promisify } from 'node:util';
 export const WRK = '/usr/bin/wrk';
 
 export interface Load {
+  /** Every answer wrk counted over the run. */
+  readonly requests: number;
   readonly requestsPerSecond: number;
   readonly p50Ms: number;
   readonly p99Ms: number;
@@ -64,6 +66,7 @@ export function parseWrk(output: string): Load {
         .reduce((a, b) => a + Number(b), 0) ?? 0,
     );
   return {
+    requests: Number(/^\s*(\d+) requests in /m.exec(output)?.[1]),
     requestsPerSecond: Number(/^Requests\/sec:\s+([\d.]+)$/m.exec(output)?.[1]),
     p50Ms: percentile('50'),
     p99Ms: percentile('99'),

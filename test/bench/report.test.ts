@@ -33,9 +33,11 @@ test('the report gives each figure with its ratio to the ceiling, a dash for wha
         database: 'PostgreSQL',
         operation: 'GET',
         ceiling: true,
+        cpuUsPerRequest: 40,
         requestsPerSecond: 100,
         p99Ms: 5,
         errors: 0,
+        cpuRatio: 1,
         throughputRatio: 1,
         p99Ratio: 1,
       },
@@ -44,9 +46,11 @@ test('the report gives each figure with its ratio to the ceiling, a dash for wha
         database: 'PostgreSQL',
         operation: 'GET',
         ceiling: false,
+        cpuUsPerRequest: 52,
         requestsPerSecond: 72,
         p99Ms: 9,
         errors: 0,
+        cpuRatio: 1.3,
         throughputRatio: 0.72,
         p99Ratio: 1.8,
       },
@@ -56,7 +60,7 @@ test('the report gives each figure with its ratio to the ceiling, a dash for wha
   assert.equal(lines[0], '<!-- results:start -->');
   assert.equal(lines.at(-1), '<!-- results:end -->');
   assert.ok(lines.includes('| simple-rest | 600 | 0.60 | 1.00 | 1.00 | — | — | 50.0 | 1.00 | 100 | 1.00 |'), section);
-  assert.ok(lines.includes('| notes, PostgreSQL | GET | 72 | 0.72 | 9.00 | 1.80 |'), section);
+  assert.ok(lines.includes('| notes, PostgreSQL | GET | 52.0 | 1.30 | 72 | 0.72 | 9.00 | 1.80 |'), section);
   // Each bundle's rows are ratios to its own blueprint-alone row; no modules, no first request.
   assert.ok(lines.includes('| this build | 0 | 200 | 2.00 | 1.00 | 0 | 80.0 | 1.00 | 0 | — |'), section);
   assert.ok(lines.includes('| this build | 50 | 400 | 4.00 | 2.00 | 200 | 100.0 | 1.25 | 0 | 1.3 |'), section);

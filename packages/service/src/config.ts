@@ -160,6 +160,12 @@ export const configSchema = {
       minLength: 1,
       description: 'an audience such as simple-rest or api://simple-rest',
     },
+    AUTH_TOKEN_TYPE: {
+      doc: 'the `typ` header every token must carry, such as `at+jwt` (RFC 9068 access tokens), so ID tokens are refused where the provider marks access tokens; unset, any',
+      type: 'string',
+      pattern: '^[A-Za-z0-9!#$&^_.+-]{1,127}(/[A-Za-z0-9!#$&^_.+-]{1,127})?$',
+      description: 'a media type such as at+jwt or application/at+jwt',
+    },
     AUTH_DISABLED: {
       doc: '`true` serves routes that need scopes without a token (local development only, warned at every start); `false` checks tokens',
       type: 'string',
@@ -303,6 +309,8 @@ export interface Settings {
 export interface AuthSettings {
   readonly issuer: string;
   readonly audience: string;
+  /** The `typ` header a token must carry (`at+jwt`); unset, any. */
+  readonly tokenType?: string;
 }
 
 /** A setting that failed validation; its message is the one line an operator reads. */
@@ -357,6 +365,7 @@ function authSettings(config: Config): { auth?: AuthSettings | 'disabled' } {
   if (config.AUTH_DISABLED === 'true') return { auth: 'disabled' };
   if (config.AUTH_ISSUER === undefined) {
     if (config.AUTH_AUDIENCE !== undefined) throw invalidConfiguration('AUTH_AUDIENCE is set without AUTH_ISSUER');
+    if (config.AUTH_TOKEN_TYPE !== undefined) throw invalidConfiguration('AUTH_TOKEN_TYPE is set without AUTH_ISSUER');
     return {};
   }
   if (config.AUTH_AUDIENCE === undefined) {
@@ -364,7 +373,13 @@ function authSettings(config: Config): { auth?: AuthSettings | 'disabled' } {
       'AUTH_ISSUER is set without AUTH_AUDIENCE: expected the audience its tokens name for this service',
     );
   }
-  return { auth: { issuer: config.AUTH_ISSUER.replace(/\/$/, ''), audience: config.AUTH_AUDIENCE } };
+  return {
+    auth: {
+      issuer: config.AUTH_ISSUER.replace(/\/$/, ''),
+      audience: config.AUTH_AUDIENCE,
+      ...(config.AUTH_TOKEN_TYPE !== undefined && { tokenType: config.AUTH_TOKEN_TYPE }),
+    },
+  };
 }
 
 /**

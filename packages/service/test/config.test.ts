@@ -217,4 +217,16 @@ test('authentication: an issuer with its audience, AUTH_DISABLED=true, or neithe
   assert.throws(() => loadConfig({ AUTH_AUDIENCE: 'simple-rest' }), {
     message: 'Invalid configuration: AUTH_AUDIENCE is set without AUTH_ISSUER',
   });
+  // AUTH_TOKEN_TYPE: a media type, and only with an issuer.
+  assert.deepEqual(
+    loadConfig({ AUTH_ISSUER: 'https://login.example.com', AUTH_AUDIENCE: 'api', AUTH_TOKEN_TYPE: 'at+jwt' }).auth,
+    { issuer: 'https://login.example.com', audience: 'api', tokenType: 'at+jwt' },
+  );
+  assert.throws(() => loadConfig({ AUTH_TOKEN_TYPE: 'at+jwt' }), {
+    message: 'Invalid configuration: AUTH_TOKEN_TYPE is set without AUTH_ISSUER',
+  });
+  assert.throws(
+    () => loadConfig({ AUTH_ISSUER: 'https://login.example.com', AUTH_AUDIENCE: 'api', AUTH_TOKEN_TYPE: 'at jwt' }),
+    { message: /^Invalid configuration: AUTH_TOKEN_TYPE="at jwt" is not allowed: expected a media type/ },
+  );
 });

@@ -1,6 +1,6 @@
 import type { Caller } from '@simple-rest/module-contract';
 import type { FastifyBaseLogger } from 'fastify';
-import { createRemoteJWKSet, type JWTPayload, type JWTVerifyGetKey, jwtVerify } from 'jose';
+import { createLocalJWKSet, type JSONWebKeySet, type JWTPayload, type JWTVerifyGetKey, jwtVerify } from 'jose';
 import type { AuthSettings } from '../config.js';
 
 /** How far `exp` and `nbf` may be off between the provider's clock and ours. */
@@ -15,7 +15,10 @@ export const ALGORITHMS = ['RS256', 'RS384', 'RS512', 'PS256', 'PS384', 'PS512',
 export interface VerifierOptions {
   /** Keys to verify with instead of the provider's (tests, the conformance kit). */
   readonly keys?: JWTVerifyGetKey;
-  /** After a fetch of the keys, how long an unknown key waits for the next one; 30 s by default. */
+  /**
+   * After an attempt to fetch the keys, whatever it gave, how long an unknown key waits for the
+   * next one; 30 s by default, doubled after each failed attempt in a row (up to 16 times).
+   */
   readonly refetchCooldownMs?: number;
 }
 
@@ -29,16 +32,77 @@ export class InvalidTokenError extends Error {
 
 const DISCOVERY_TIMEOUT_MS = 2000;
 const RETRY_MS = { first: 500, max: 30_000 };
+const MAX_BACK_OFF = 16;
+
+/** A provider's answer, read: the JSON of a 200 within the time-out, never through a redirect. */
+async function fetchJson(url: string): Promise<unknown> {
+  const response = await fetch(url, { signal: AbortSignal.timeout(DISCOVERY_TIMEOUT_MS), redirect: 'error' });
+  if (!response.ok) throw new Error(`${url} answered ${response.status}`);
+  return response.json();
+}
+
+/**
+ * The provider's key set, cached for good. A token naming a key not in it fetches the set again,
+ * at most once per cooldown counted from the last attempt (not, as jose's remote set counts, from
+ * the last success: a failing provider would then be asked on every request), with back-off after
+ * failures; while a fetch is pending or the cooldown runs, unknown keys are refused at once.
+ */
+class ProviderKeys {
+  #keys: JWTVerifyGetKey;
+  #lastAttempt = performance.now();
+  #failures = 0;
+  #pending: Promise<void> | undefined;
+
+  private constructor(
+    readonly url: string,
+    readonly cooldownMs: number,
+    keySet: JSONWebKeySet,
+  ) {
+    this.#keys = createLocalJWKSet(keySet);
+  }
+
+  static async fetch(url: string, cooldownMs: number): Promise<ProviderKeys> {
+    return new ProviderKeys(url, cooldownMs, (await fetchJson(url)) as JSONWebKeySet);
+  }
+
+  readonly getKey: JWTVerifyGetKey = async (header, token) => {
+    try {
+      return await this.#keys(header, token);
+    } catch (error) {
+      const unknownKey = (error as { code?: string }).code === 'ERR_JWKS_NO_MATCHING_KEY';
+      const next = this.#lastAttempt + this.cooldownMs * Math.min(2 ** this.#failures, MAX_BACK_OFF);
+      if (!unknownKey || this.#pending !== undefined || performance.now() < next) throw error;
+      this.#pending = this.#refetch().finally(() => {
+        this.#pending = undefined;
+      });
+      await this.#pending.catch(() => {
+        throw error;
+      });
+      return this.#keys(header, token);
+    }
+  };
+
+  async #refetch(): Promise<void> {
+    this.#lastAttempt = performance.now();
+    try {
+      this.#keys = createLocalJWKSet((await fetchJson(this.url)) as JSONWebKeySet);
+      this.#failures = 0;
+    } catch (error) {
+      this.#failures += 1;
+      throw error;
+    }
+  }
+}
 
 /**
  * Verifies access tokens with the provider's keys: found through its discovery document's
  * `jwks_uri`, fetched once at start (retried until they come: /readyz waits for them), cached for
- * good, and fetched again when a token names a key not in the cache (at most once per cooldown),
- * so a key the provider adds is taken without a restart and a provider that is down changes
- * nothing for tokens signed with a known key.
+ * good, and fetched again when a token names a key not in the cache (ProviderKeys), so a key the
+ * provider adds is taken without a restart and a provider that is down changes nothing for tokens
+ * signed with a known key.
  */
 export class TokenVerifier {
-  #keys: (JWTVerifyGetKey & { reload?: () => Promise<void> }) | undefined;
+  #keys: JWTVerifyGetKey | undefined;
   #ready = false;
   #timer: NodeJS.Timeout | undefined;
   #stopped = false;
@@ -86,25 +150,20 @@ export class TokenVerifier {
 
   async #load(): Promise<void> {
     const discoveryUrl = `${this.settings.issuer}/.well-known/openid-configuration`;
-    const response = await fetch(discoveryUrl, {
-      signal: AbortSignal.timeout(DISCOVERY_TIMEOUT_MS),
-      redirect: 'error',
-    });
-    if (!response.ok) throw new Error(`${discoveryUrl} answered ${response.status}`);
-    const document = (await response.json()) as { issuer?: unknown; jwks_uri?: unknown };
+    const document = (await fetchJson(discoveryUrl)) as { issuer?: unknown; jwks_uri?: unknown };
     if (document.issuer !== this.settings.issuer && document.issuer !== `${this.settings.issuer}/`) {
       throw new Error(`${discoveryUrl} names the issuer ${String(document.issuer)}, not AUTH_ISSUER`);
     }
     if (typeof document.jwks_uri !== 'string' || !/^https?:\/\//.test(document.jwks_uri)) {
       throw new Error(`${discoveryUrl} has no http(s) jwks_uri`);
     }
-    const keys = createRemoteJWKSet(new URL(document.jwks_uri), {
-      cacheMaxAge: Number.POSITIVE_INFINITY,
-      cooldownDuration: this.options.refetchCooldownMs ?? 30_000,
-      timeoutDuration: DISCOVERY_TIMEOUT_MS,
-    });
-    await keys.reload();
-    this.#keys = keys;
+    // Keys for an https issuer come over https too: a plain-http jwks_uri would let anyone on
+    // the path swap them.
+    if (this.settings.issuer.startsWith('https:') && !document.jwks_uri.startsWith('https:')) {
+      throw new Error(`${discoveryUrl} names a jwks_uri that is not https under an https issuer`);
+    }
+    const keys = await ProviderKeys.fetch(document.jwks_uri, this.options.refetchCooldownMs ?? 30_000);
+    this.#keys = keys.getKey;
   }
 
   /** The caller a token names, once its signature, issuer, audience and times are checked. */
@@ -118,12 +177,15 @@ export class TokenVerifier {
         algorithms: ALGORITHMS,
         clockTolerance: CLOCK_TOLERANCE_S,
         requiredClaims: ['exp', 'sub'],
+        ...(this.settings.tokenType !== undefined && { typ: this.settings.tokenType }),
       }));
     } catch (error) {
       // jose's errors carry a code; a failed fetch of the keys is a plain TypeError.
       throw new InvalidTokenError((error as { code?: string }).code ?? (error as Error).name);
     }
-    return { subject: String(payload.sub), scopes: scopesOf(payload), claims: payload };
+    // RFC 7519 makes `sub` a string; a number or an object would be a different caller once printed.
+    if (typeof payload.sub !== 'string' || payload.sub === '') throw new InvalidTokenError('sub is not a string');
+    return { subject: payload.sub, scopes: scopesOf(payload), claims: payload };
   }
 }
 

@@ -48,8 +48,8 @@ const WARM_UP_DELAY_MS = 200;
 /** Who checks tokens: a verifier for a provider, `disabled`, or nobody (protected routes then refuse all). */
 function verifierFor(auth: AppOptions['auth']): TokenVerifier | 'disabled' | undefined {
   if (auth === undefined || auth === 'disabled') return auth;
-  const { issuer, audience, ...options } = auth;
-  return new TokenVerifier({ issuer, audience }, options);
+  const { issuer, audience, tokenType, ...options } = auth;
+  return new TokenVerifier({ issuer, audience, ...(tokenType !== undefined && { tokenType }) }, options);
 }
 
 /**

@@ -2,7 +2,7 @@
 // set, on loopback, whose keys a test can add to and whose answers it can turn off.
 import { createHmac } from 'node:crypto';
 import { once } from 'node:events';
-import { createServer } from 'node:http';
+import { createServer, type ServerResponse } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import type { TestContext } from 'node:test';
 import { exportJWK, generateKeyPair, type JWK, type JWTPayload, SignJWT } from 'jose';
@@ -22,14 +22,19 @@ export interface TokenIssuer {
   readonly keyFetches: () => number;
   /**
    * A signed token: audience, issuer, subject `client-42` and a 5-minute life unless `claims` say
-   * otherwise (`sub: undefined` leaves the subject out).
+   * otherwise (`sub: undefined` leaves the subject out); `typ` goes in the header.
    */
-  sign(claims?: JWTPayload, kid?: string): Promise<string>;
+  sign(claims?: JWTPayload, kid?: string, typ?: string): Promise<string>;
   /** A new key, published in the key set from now on, or kept back until publishKey. */
   addKey(kid: string, publish?: boolean): Promise<void>;
   publishKey(kid: string): void;
   /** While down, the provider answers every request with 503. */
   setDown(down: boolean): void;
+  /**
+   * How the key set is answered from now on: `keys`, or `500`, or `hang` (held without an answer
+   * until the mode changes, then answered by the new mode).
+   */
+  setKeySetAnswer(mode: 'keys' | '500' | 'hang'): void;
   /** The published public key of `kid`, as a JWK. */
   publicJwk(kid?: string): JWK;
 }
@@ -43,21 +48,33 @@ export async function startTokenIssuer(t: Pick<TestContext, 'after'>): Promise<T
   const keys: Key[] = [await newKey('key-1', true)];
   let down = false;
   let fetches = 0;
+  let keySetAnswer: 'keys' | '500' | 'hang' = 'keys';
+  let held: (() => void)[] = [];
+  const answerKeySet = (response: ServerResponse) => {
+    if (keySetAnswer === 'hang') return held.push(() => answerKeySet(response));
+    if (keySetAnswer === '500') return response.writeHead(500).end();
+    const body = JSON.stringify({ keys: keys.filter(({ published }) => published).map(({ jwk }) => jwk) });
+    response.writeHead(200, { 'content-type': 'application/json' }).end(body);
+  };
   const server = createServer((request, response) => {
     if (down) return response.writeHead(503).end();
-    const json = (body: unknown) =>
-      response.writeHead(200, { 'content-type': 'application/json' }).end(JSON.stringify(body));
-    if (request.url === '/.well-known/openid-configuration') return json({ issuer, jwks_uri: `${issuer}/jwks` });
+    if (request.url === '/.well-known/openid-configuration') {
+      const body = JSON.stringify({ issuer, jwks_uri: `${issuer}/jwks` });
+      return response.writeHead(200, { 'content-type': 'application/json' }).end(body);
+    }
     if (request.url === '/jwks') {
       fetches += 1;
-      return json({ keys: keys.filter(({ published }) => published).map(({ jwk }) => jwk) });
+      return answerKeySet(response);
     }
     response.writeHead(404).end();
   });
   server.listen(0, '127.0.0.1');
   await once(server, 'listening');
   const issuer = `http://127.0.0.1:${(server.address() as AddressInfo).port}`;
-  t.after(() => server.close());
+  t.after(() => {
+    server.closeAllConnections();
+    server.close();
+  });
   const keyOf = (kid: string) => {
     const key = keys.find((candidate) => candidate.kid === kid);
     if (!key) throw new Error(`no key ${kid}`);
@@ -66,7 +83,7 @@ export async function startTokenIssuer(t: Pick<TestContext, 'after'>): Promise<T
   return {
     issuer,
     keyFetches: () => fetches,
-    sign: (claims = {}, kid = 'key-1') =>
+    sign: (claims = {}, kid = 'key-1', typ = undefined) =>
       new SignJWT({
         iss: issuer,
         aud: AUDIENCE,
@@ -75,7 +92,7 @@ export async function startTokenIssuer(t: Pick<TestContext, 'after'>): Promise<T
         scope: 'notes:read notes:write',
         ...claims,
       })
-        .setProtectedHeader({ alg: 'RS256', kid })
+        .setProtectedHeader({ alg: 'RS256', kid, ...(typ !== undefined && { typ }) })
         .setIssuedAt()
         .sign(keyOf(kid).privateKey),
     addKey: async (kid, publish = true) => {
@@ -86,6 +103,12 @@ export async function startTokenIssuer(t: Pick<TestContext, 'after'>): Promise<T
     },
     setDown: (value) => {
       down = value;
+    },
+    setKeySetAnswer: (mode) => {
+      keySetAnswer = mode;
+      const waiting = held;
+      held = [];
+      for (const answer of waiting) answer();
     },
     publicJwk: (kid = 'key-1') => keyOf(kid).jwk,
   };
@@ -119,5 +142,7 @@ export async function wrongTokens(issuer: TokenIssuer, claims: JWTPayload): Prom
     'HS256 signed with the public key': `${hmacHeader}.${hmacBody}.${hmac}`,
     garbage: 'not-a-jwt',
     'no subject': await issuer.sign({ ...claims, sub: undefined } as unknown as JWTPayload),
+    'subject not a string': await issuer.sign({ ...claims, sub: 42 } as unknown as JWTPayload),
+    'subject an object': await issuer.sign({ ...claims, sub: { id: 'client-42' } } as unknown as JWTPayload),
   };
 }

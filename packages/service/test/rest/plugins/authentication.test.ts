@@ -4,6 +4,8 @@ import assert from 'node:assert/strict';
 import { type TestContext, test } from 'node:test';
 import { setTimeout as sleep } from 'node:timers/promises';
 import type { RestModule } from '@simple-rest/module-contract';
+import { waitFor } from '@simple-rest/testing';
+import { TokenVerifier } from '../../../src/auth/token-verifier.js';
 import { buildApp } from '../../../src/rest/app.js';
 import { capturingLogger, pollUntil } from '../../support/app.js';
 import { AUDIENCE, startTokenIssuer, type TokenIssuer, wrongTokens } from '../../support/token-issuer.js';
@@ -26,12 +28,22 @@ const items: RestModule = {
   },
 };
 
-async function appWith(t: TestContext, issuer: TokenIssuer, refetchCooldownMs?: number) {
+async function appWith(
+  t: TestContext,
+  issuer: TokenIssuer,
+  refetchCooldownMs?: number,
+  settings: { tokenType?: string } = {},
+) {
   const { logger, lines } = capturingLogger();
   const app = await buildApp({
     modules: [{ module: items, prefix: '/items' }],
     logger,
-    auth: { issuer: issuer.issuer, audience: AUDIENCE, ...(refetchCooldownMs !== undefined && { refetchCooldownMs }) },
+    auth: {
+      issuer: issuer.issuer,
+      audience: AUDIENCE,
+      ...settings,
+      ...(refetchCooldownMs !== undefined && { refetchCooldownMs }),
+    },
   });
   t.after(() => app.close());
   await app.ready();
@@ -196,6 +208,105 @@ test('provider down: tokens signed with a cached key keep passing; an unknown ke
   await issuer.addKey('key-new');
   const unknown = await issuer.sign({ scope: 'items:read' }, 'key-new');
   assert.equal((await app.inject({ url: '/items/', headers: bearer(unknown) })).statusCode, 401);
+});
+
+test('a provider answering 500: unknown keys fetch the key set at most once per cooldown from the last attempt, backing off', async (t) => {
+  const issuer = await startTokenIssuer(t);
+  const { app } = await appWith(t, issuer, 300);
+  await issuer.addKey('never-published', false);
+  issuer.setKeySetAnswer('500');
+  const fetchesBefore = issuer.keyFetches();
+  const started = performance.now();
+  let answered = 0;
+  // 20 at a time for 1.5 s, each naming a key the provider does not publish.
+  while (performance.now() - started < 1500) {
+    const tokens = await Promise.all(
+      Array.from({ length: 20 }, (_, i) => itemsToken(issuer, { jti: `${i}` }, 'never-published')),
+    );
+    const statuses = await Promise.all(
+      tokens.map(async (token) => (await app.inject({ url: '/items/', headers: bearer(token) })).statusCode),
+    );
+    assert.deepEqual(new Set(statuses), new Set([401]));
+    answered += statuses.length;
+  }
+  const elapsed = performance.now() - started;
+  const fetches = issuer.keyFetches() - fetchesBefore;
+  // Without back-off, one fetch per cooldown would be the most; with it, fewer.
+  assert.ok(
+    fetches >= 1 && fetches <= 1 + elapsed / 300,
+    `${fetches} fetches for ${answered} requests in ${elapsed.toFixed(0)} ms`,
+  );
+});
+
+test('a hanging key set: one request waits for the fetch; the others with unknown keys get 401 at once', async (t) => {
+  const issuer = await startTokenIssuer(t);
+  const { app } = await appWith(t, issuer, 300);
+  await issuer.addKey('key-2', false);
+  await sleep(350);
+  issuer.setKeySetAnswer('hang');
+  const token = await itemsToken(issuer, {}, 'key-2');
+  let firstSettled = false;
+  const first = app.inject({ url: '/items/', headers: bearer(token) }).finally(() => {
+    firstSettled = true;
+  });
+  await waitFor(() => issuer.keyFetches() === 2, { what: 'the fetch for the unknown key', intervalMs: 5 });
+  const others = await Promise.all(
+    Array.from({ length: 20 }, async () => (await app.inject({ url: '/items/', headers: bearer(token) })).statusCode),
+  );
+  assert.equal(firstSettled, false, 'the others were answered while the fetch still hung');
+  assert.deepEqual(new Set(others), new Set([401]));
+  assert.equal(issuer.keyFetches(), 2, 'one fetch at start, one for the unknown key');
+  // The provider comes back with the key: the request that waited for it passes.
+  issuer.publishKey('key-2');
+  issuer.setKeySetAnswer('keys');
+  assert.equal((await first).statusCode, 200);
+});
+
+test('AUTH_TOKEN_TYPE: only tokens whose typ header names it pass (at+jwt, with or without application/)', async (t) => {
+  const issuer = await startTokenIssuer(t);
+  const { app } = await appWith(t, issuer, undefined, { tokenType: 'at+jwt' });
+  const status = async (typ?: string) =>
+    (await app.inject({ url: '/items/', headers: bearer(await issuer.sign({ scope: 'items:read' }, 'key-1', typ)) }))
+      .statusCode;
+  assert.equal(await status('at+jwt'), 200);
+  assert.equal(await status('application/at+jwt'), 200);
+  assert.equal(await status('JWT'), 401, 'an ID token');
+  assert.equal(await status(), 401, 'no typ');
+  // Without the setting, any typ passes.
+  const { app: open } = await appWith(t, issuer);
+  const token = await issuer.sign({ scope: 'items:read' }, 'key-1', 'JWT');
+  assert.equal((await open.inject({ url: '/items/', headers: bearer(token) })).statusCode, 200);
+});
+
+test('an https issuer whose discovery names a plain-http jwks_uri is refused: no keys, the log says why', async (t) => {
+  const issuer = 'https://login.example';
+  const { publicJwk } = await startTokenIssuer(t);
+  const answers = (jwksUri: string) => (url: string | URL | Request) =>
+    Promise.resolve(
+      Response.json(
+        String(url).endsWith('/openid-configuration') ? { issuer, jwks_uri: jwksUri } : { keys: [publicJwk()] },
+      ),
+    );
+  const verifierFor = async (jwksUri: string) => {
+    t.mock.method(globalThis, 'fetch', answers(jwksUri));
+    const { logger, lines } = capturingLogger();
+    const verifier = new TokenVerifier({ issuer, audience: AUDIENCE });
+    verifier.start(logger);
+    await waitFor(() => lines.length > 0, { what: 'the verifier logs its first attempt', intervalMs: 5 });
+    verifier.stop();
+    t.mock.restoreAll();
+    return { verifier, lines };
+  };
+  const plain = await verifierFor('http://login.example/jwks');
+  assert.equal(plain.verifier.ready, false);
+  assert.equal(plain.lines[0]?.msg, 'token keys not fetched');
+  assert.equal(
+    plain.lines[0]?.reason,
+    'https://login.example/.well-known/openid-configuration names a jwks_uri that is not https under an https issuer',
+  );
+  const secure = await verifierFor('https://login.example/jwks');
+  assert.equal(secure.verifier.ready, true);
+  assert.equal(secure.lines[0]?.msg, 'token keys fetched');
 });
 
 test('provider down at start: /readyz is 503 until its keys are fetched, then 200; protected routes refuse meanwhile', async (t) => {
