@@ -4,6 +4,7 @@ import { test } from 'node:test';
 import Fastify, { type FastifyError } from 'fastify';
 import errors from '../../../src/rest/plugins/errors.js';
 import routeTable from '../../../src/rest/plugins/route-table.js';
+import { buildTestApp } from '../../support/app.js';
 
 test('a 4xx becomes problem JSON with its message; a 5xx says only its status; a 404 says no route', async (t) => {
   const app = Fastify();
@@ -35,4 +36,27 @@ test('a 4xx becomes problem JSON with its message; a 5xx says only its status; a
     status: 404,
     detail: 'No route matches this method and path',
   });
+});
+
+test('an unrouted request is answered before its body is read: 405 or 404, whatever the body or its type', async (t) => {
+  const app = await buildTestApp(t);
+  const send = (url: string, body: string, contentType = 'application/json') =>
+    app.inject({ method: 'POST', url, payload: body, headers: { 'content-type': contentType } });
+  // POST / is served with GET and HEAD only: 405, not the 400 a parse would give.
+  for (const body of ['{"__proto__":{}}', '{not json', `{"padding":"${'x'.repeat(650_000)}"}`]) {
+    const res = await send('/', body);
+    assert.equal(res.statusCode, 405, body.slice(0, 20));
+    assert.equal(res.headers.allow, 'GET, HEAD, OPTIONS');
+    assert.equal(res.headers['content-type'], 'application/problem+json; charset=utf-8');
+  }
+  // A path no route serves: 404, not 400 (parse), 415 (type) or 413 (size).
+  assert.equal((await send('/no/such/path/', '{"__proto__":{}}')).statusCode, 404);
+  assert.equal((await send('/no/such/path/', '<a/>', 'text/xml')).statusCode, 404);
+  assert.equal((await send('/no/such/path/', 'x'.repeat(2 * 1024 * 1024))).statusCode, 404);
+  const notFound = await send('/no/such/path/', '{');
+  assert.equal(notFound.statusCode, 404);
+  assert.ok(notFound.headers['x-request-id'], 'the steps ran: a request id');
+  assert.equal(notFound.headers['x-content-type-options'], 'nosniff');
+  // The slash-less form of a route still redirects, keeping the method and the unread body.
+  assert.equal((await send('/blueprint', '{')).statusCode, 405);
 });
