@@ -59,6 +59,8 @@ export class JobService {
   readonly #settings: JobSettings;
   readonly #log: FastifyBaseLogger;
   readonly #jobs = new Map<string, DeclaredJob>();
+  /** When each scheduled job may next have a fire time due: until then a tick asks nothing of the database for it. */
+  readonly #nextCheck = new Map<DeclaredJob, number>();
   readonly #running = new Map<string, { controller: AbortController; done: Promise<void> }>();
   readonly #worker = `${hostname()}:${process.pid}:${randomUUID().slice(0, 8)}`;
   #timer: NodeJS.Timeout | undefined;
@@ -203,41 +205,48 @@ export class JobService {
     }
   }
 
-  /** Enqueues each scheduled job's due fire times, once across all instances. */
+  /**
+   * Enqueues each scheduled job's due fire times, once across all instances. A job is looked at
+   * only once its next fire time has come (and at the first tick, for what was missed), so the
+   * ticks between fire times cost no statement and no schedule arithmetic.
+   */
   async #schedule(): Promise<void> {
     const now = new Date();
     for (const job of this.#jobs.values()) {
       const { schedule } = job;
-      if (schedule === undefined) continue;
-      await this.#database.host(async (db) => {
+      if (schedule === undefined || now.getTime() < (this.#nextCheck.get(job) ?? 0)) continue;
+      const settled = await this.#database.host(async (db) => {
+        const newest = schedule.previous(now);
         await db.query(
           'INSERT INTO simple_rest.job_schedules (module, job, last_fire_time) VALUES ($1, $2, $3) ON CONFLICT DO NOTHING',
-          [job.module, job.name, schedule.previous(now)],
+          [job.module, job.name, newest],
         );
-        // The instance that holds the row advances it; the others skip it this time round.
+        // The instance that holds the row advances it; the others skip it and look again next tick.
         const [row] = await db.query<{ last_fire_time: Date }>(
           'SELECT last_fire_time FROM simple_rest.job_schedules WHERE module = $1 AND job = $2 FOR UPDATE SKIP LOCKED',
           [job.module, job.name],
         );
-        if (row === undefined) return;
+        if (row === undefined) return false;
+        if (newest <= row.last_fire_time) return true;
         const due = dueFireTimes(schedule, row.last_fire_time, now, {
           lateMs: LATE_MS,
           catchUp: this.#settings.catchUp,
         });
-        const newest = schedule.previous(now);
-        if (newest <= row.last_fire_time) return;
         await db.query('UPDATE simple_rest.job_schedules SET last_fire_time = $3 WHERE module = $1 AND job = $2', [
           job.module,
           job.name,
           newest,
         ]);
-        if (due.length === 0) return;
-        await db.query(
-          `INSERT INTO simple_rest.jobs (module, job, fire_time, run_after)
-           SELECT $1, $2, fire, fire FROM unnest($3::timestamptz[]) AS fire ON CONFLICT DO NOTHING`,
-          [job.module, job.name, due],
-        );
+        if (due.length > 0) {
+          await db.query(
+            `INSERT INTO simple_rest.jobs (module, job, fire_time, run_after)
+             SELECT $1, $2, fire, fire FROM unnest($3::timestamptz[]) AS fire ON CONFLICT DO NOTHING`,
+            [job.module, job.name, due],
+          );
+        }
+        return true;
       }, true);
+      if (settled) this.#nextCheck.set(job, schedule.next(now).getTime());
     }
   }
 
