@@ -76,8 +76,15 @@ function group(
     database,
     ceiling: false,
     command: [process.execPath, bundle],
-    // Without tokens, as the ceiling has none: this measures the module and its database.
-    env: { MODULES: '@simple-rest/notes', ACCESS_LOG: 'off', AUTH_DISABLED: 'true', ...databaseEnv },
+    // Without tokens, as the ceiling has none: this measures the module and its database. The
+    // one module gets the whole pool of 10, as the ceiling and the notes' own pool before had.
+    env: {
+      MODULES: '@simple-rest/notes',
+      ACCESS_LOG: 'off',
+      AUTH_DISABLED: 'true',
+      DATABASE_MODULE_CONNECTIONS: '10',
+      ...databaseEnv,
+    },
   });
   return [
     {

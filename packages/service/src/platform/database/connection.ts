@@ -10,7 +10,10 @@ export interface Queryable {
   exec(sql: string): Promise<void>;
 }
 
-/** Who a statement runs for: the host, or a module in its schema (and its role, where the host made one). */
+/**
+ * Who a statement runs for: the host, or a module in its schema (and its role, where the host
+ * made one). Keep one object per scope: the SQL that sets it is written once per object.
+ */
 export interface Scope {
   readonly schema: string;
   readonly role?: string;
@@ -27,8 +30,17 @@ export interface Connection {
 /** A PostgreSQL identifier, quoted. */
 export const identifier = (name: string) => `"${name.replace(/"/g, '""')}"`;
 
-const scopeSql = ({ schema, role }: Scope) =>
-  `SET ROLE ${role === undefined ? 'NONE' : identifier(role)}; SET search_path TO ${identifier(schema)}`;
+const scopeSqlOf = new WeakMap<Scope, string>();
+/** The statements that set a connection to a scope, written once per scope object. */
+function scopeSql(scope: Scope): string {
+  let sql = scopeSqlOf.get(scope);
+  if (sql === undefined) {
+    const role = scope.role === undefined ? 'NONE' : identifier(scope.role);
+    sql = `SET ROLE ${role}; SET search_path TO ${identifier(scope.schema)}`;
+    scopeSqlOf.set(scope, sql);
+  }
+  return sql;
+}
 
 export interface PostgresOptions {
   readonly url: string;
@@ -128,11 +140,10 @@ export function embeddedConnection(open: () => Promise<PGlite>): Connection {
     use(scope, work, transaction) {
       const run = async () => {
         const db = await database();
-        const setting = `SET search_path TO ${identifier(scope.schema)}`;
-        if (current !== setting) {
+        if (current !== scope.schema) {
           current = undefined;
-          await db.exec(setting);
-          current = setting;
+          await db.exec(`SET search_path TO ${identifier(scope.schema)}`);
+          current = scope.schema;
         }
         return transaction ? db.transaction((tx) => work(queryable(tx))) : work(queryable(db));
       };

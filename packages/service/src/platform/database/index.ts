@@ -1,7 +1,6 @@
 import type { ModuleDatabase, RestModule } from '@simple-rest/module-contract';
 import type { FastifyBaseLogger } from 'fastify';
-import pLimit from 'p-limit';
-import { type Connection, embeddedConnection, postgresConnection, type Queryable } from './connection.js';
+import { type Connection, embeddedConnection, postgresConnection, type Queryable, type Scope } from './connection.js';
 import { embeddedDatabase } from './embedded.js';
 import { translateError } from './errors.js';
 import {
@@ -12,6 +11,7 @@ import {
   migrateSchema,
   readMigrations,
 } from './migrations.js';
+import { connectionShare } from './share.js';
 
 export { DatabaseUnavailableError, isUnavailable, NulInTextError } from './errors.js';
 export { MigrationError } from './migrations.js';
@@ -94,12 +94,16 @@ export class DatabaseService {
     }
     this.#schemas.set(schema, module.name);
     const migrations = readMigrations(declaration.migrations, module.name);
-    const share = pLimit(this.#settings.moduleConnections);
+    const share = connectionShare(this.#settings.moduleConnections);
     const state: { schema: string; migrations?: Omit<MigrationState, 'ran'> } = { schema };
     let role: string | undefined;
+    // One object for every statement, so the connection knows it without comparing strings.
+    let scope: Scope = { schema };
     let prepared: Promise<MigrationState> | undefined;
+    let migrated = false;
     const migrate = async () => {
       role = (await this.#ensureHostTables()) ? `${schema}_module` : undefined;
+      scope = role === undefined ? { schema } : { schema, role };
       const result = await migrateSchema(this.#use(), {
         schema,
         ...(role && { role }),
@@ -117,17 +121,23 @@ export class DatabaseService {
       return result;
     };
     const prepare = () => {
-      prepared ??= migrate().catch((error: unknown) => {
-        prepared = undefined;
-        throw error;
-      });
+      prepared ??= migrate().then(
+        (result) => {
+          migrated = true;
+          return result;
+        },
+        (error: unknown) => {
+          prepared = undefined;
+          throw error;
+        },
+      );
       return prepared;
     };
     const run = <T>(work: (queryable: Queryable) => Promise<T>, transaction: boolean): Promise<T> =>
       share(async () => {
         try {
-          await prepare();
-          return await this.#use().use({ schema, ...(role && { role }) }, work, transaction);
+          if (!migrated) await prepare();
+          return await this.#use().use(scope, work, transaction);
         } catch (error) {
           throw translateError(error);
         }
