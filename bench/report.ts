@@ -7,6 +7,8 @@ import type { StartupSeries } from './startup.js';
 
 export interface BenchResult {
   readonly name: string;
+  /** The server's CPU time (utime+stime) per answer, in µs: the steady figure on a shared machine. */
+  readonly cpuUsPerRequest: number;
   readonly requestsPerSecond: number;
   readonly p50Ms: number;
   readonly p99Ms: number;
@@ -57,7 +59,7 @@ export function renderResults(run: BenchRun): string {
   const ratio = (value: number, base: number) => (Number.isFinite(value) ? figure(value / base, 2) : '—');
   const rows = run.results.map(
     (r) =>
-      `| ${r.name} | ${figure(r.requestsPerSecond, 0)} | ${ratio(r.requestsPerSecond, baseline.requestsPerSecond)} | ${figure(r.p50Ms, 2)} | ${ratio(r.p50Ms, baseline.p50Ms)} | ${figure(r.p99Ms, 2)} | ${ratio(r.p99Ms, baseline.p99Ms)} | ${figure(r.peakRssMb, 1)} | ${ratio(r.peakRssMb, baseline.peakRssMb)} | ${figure(r.coldStartMs, 0)} | ${ratio(r.coldStartMs, baseline.coldStartMs)} |`,
+      `| ${r.name} | ${figure(r.cpuUsPerRequest, 1)} | ${ratio(r.cpuUsPerRequest, baseline.cpuUsPerRequest)} | ${figure(r.requestsPerSecond, 0)} | ${ratio(r.requestsPerSecond, baseline.requestsPerSecond)} | ${figure(r.p50Ms, 2)} | ${ratio(r.p50Ms, baseline.p50Ms)} | ${figure(r.p99Ms, 2)} | ${ratio(r.p99Ms, baseline.p99Ms)} | ${figure(r.peakRssMb, 1)} | ${ratio(r.peakRssMb, baseline.peakRssMb)} | ${figure(r.coldStartMs, 0)} | ${ratio(r.coldStartMs, baseline.coldStartMs)} |`,
   );
   const machine = Object.entries(run.machine)
     .map(([key, value]) => `\`${key}\`: ${String(value)}`)
@@ -68,8 +70,8 @@ export function renderResults(run: BenchRun): string {
     '',
     `Machine and settings: ${machine}.`,
     '',
-    '| server | req/s | × ceiling | p50 ms | × | p99 ms | × | peak RSS MB | × | cold start ms | × |',
-    '|---|---|---|---|---|---|---|---|---|---|---|',
+    '| server | CPU µs/request | × ceiling | req/s | × ceiling | p50 ms | × | p99 ms | × | peak RSS MB | × | cold start ms | × |',
+    '|---|---|---|---|---|---|---|---|---|---|---|---|---|',
     ...rows,
     '',
     '![Throughput and cold start, as a ratio to the ceiling](benchmarks.svg)',

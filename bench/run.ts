@@ -15,6 +15,7 @@ import type { AddressInfo } from 'node:net';
 import { availableParallelism, cpus, release, tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { freePort, requestAsIs } from '@simple-rest/testing';
+import { cpuPerRequest } from './cpu.js';
 import { benchNotes, notesRatios } from './notes.js';
 import { parseBenchOptions } from './options.js';
 import { coldStartMs, firstAnswer, peakRssMb, start, stop } from './processes.js';
@@ -39,7 +40,9 @@ spanSink.unref();
 const OTLP_URL = `http://127.0.0.1:${(spanSink.address() as AddressInfo).port}`;
 
 /** One round for one server: start it, check the contract, warm it up, load it, read its peak RSS. */
-async function loadOnce(server: BenchServer): Promise<Load & { peakRssMb: number }> {
+type Measured = Load & { cpuUsPerRequest: number; peakRssMb: number };
+
+async function loadOnce(server: BenchServer): Promise<Measured> {
   const port = await freePort();
   const child = start(server, port, { pinned, otlpUrl: OTLP_URL });
   try {
@@ -52,7 +55,7 @@ async function loadOnce(server: BenchServer): Promise<Load & { peakRssMb: number
     }
     const wrk = { connections, script: 'bench/rotate.lua', pinned };
     if (!smoke) await runWrk(port, 1, wrk); // warm-up, not counted
-    const load = await runWrk(port, durationS, wrk);
+    const load = await cpuPerRequest(child.pid ?? 0, () => runWrk(port, durationS, wrk));
     return { ...load, peakRssMb: peakRssMb(child) };
   } finally {
     await stop(child);
@@ -139,21 +142,22 @@ const starts = new Map(servers.map((server) => [server.name, [] as number[]]));
 for (let run = 0; run < coldStarts; run++)
   for (const server of rotated(servers, run))
     starts.get(server.name)?.push(await coldStartMs(server, { pinned, otlpUrl: OTLP_URL }));
-const loads = new Map(servers.map((server) => [server.name, [] as (Load & { peakRssMb: number })[]]));
+const loads = new Map(servers.map((server) => [server.name, [] as Measured[]]));
 for (let round = 0; round < rounds; round++) {
   for (const server of rotated(servers, round)) {
     const load = await loadOnce(server);
     loads.get(server.name)?.push(load);
     console.log(
-      `round ${round + 1}  ${server.name.padEnd(42)} ${load.requestsPerSecond.toFixed(0).padStart(7)} req/s  p99 ${load.p99Ms.toFixed(2)} ms  peak RSS ${load.peakRssMb.toFixed(1)} MB`,
+      `round ${round + 1}  ${server.name.padEnd(42)} ${load.cpuUsPerRequest.toFixed(1).padStart(6)} µs CPU/request ${load.requestsPerSecond.toFixed(0).padStart(7)} req/s  p99 ${load.p99Ms.toFixed(2)} ms  peak RSS ${load.peakRssMb.toFixed(1)} MB`,
     );
   }
 }
 const results: BenchResult[] = servers.map((server) => {
   const measured = loads.get(server.name) ?? [];
-  const of = (field: keyof Load | 'peakRssMb') => median(measured.map((load) => load[field]));
+  const of = (field: keyof Measured) => median(measured.map((load) => load[field]));
   return {
     name: server.name,
+    cpuUsPerRequest: of('cpuUsPerRequest'),
     requestsPerSecond: of('requestsPerSecond'),
     p50Ms: of('p50Ms'),
     p99Ms: of('p99Ms'),
@@ -166,7 +170,7 @@ const ceiling = results.find((result) => result.name === CEILING);
 for (const result of results) {
   const ratio = (value: number, base: number | undefined) => (base ? (value / base).toFixed(2) : '?');
   console.log(
-    `${result.name.padEnd(42)} ${result.requestsPerSecond.toFixed(0).padStart(7)} req/s (${ratio(result.requestsPerSecond, ceiling?.requestsPerSecond)}×)  p99 ${result.p99Ms.toFixed(2)} ms (${ratio(result.p99Ms, ceiling?.p99Ms)}×)  peak RSS ${result.peakRssMb.toFixed(1)} MB (${ratio(result.peakRssMb, ceiling?.peakRssMb)}×)  cold start ${result.coldStartMs.toFixed(0)} ms (${ratio(result.coldStartMs, ceiling?.coldStartMs)}×)  errors ${result.errors}`,
+    `${result.name.padEnd(42)} ${result.cpuUsPerRequest.toFixed(1).padStart(6)} µs CPU/request (${ratio(result.cpuUsPerRequest, ceiling?.cpuUsPerRequest)}×)  ${result.requestsPerSecond.toFixed(0).padStart(7)} req/s (${ratio(result.requestsPerSecond, ceiling?.requestsPerSecond)}×)  p99 ${result.p99Ms.toFixed(2)} ms (${ratio(result.p99Ms, ceiling?.p99Ms)}×)  peak RSS ${result.peakRssMb.toFixed(1)} MB (${ratio(result.peakRssMb, ceiling?.peakRssMb)}×)  cold start ${result.coldStartMs.toFixed(0)} ms (${ratio(result.coldStartMs, ceiling?.coldStartMs)}×)  errors ${result.errors}`,
   );
 }
 // The notes series: --only runs the main servers named, and `--only notes` the notes alone.
