@@ -60,7 +60,10 @@ test('the report gives each figure with its ratio to the ceiling, a dash for wha
   const lines = section.split('\n');
   assert.equal(lines[0], '<!-- results:start -->');
   assert.equal(lines.at(-1), '<!-- results:end -->');
-  assert.ok(lines.includes('| simple-rest | 816.5 | 1.29 | 600 | 0.60 | 1.00 | 1.00 | — | — | 50.0 | 1.00 | 100 | 1.00 |'), section);
+  assert.ok(
+    lines.includes('| simple-rest | 816.5 | 1.29 | 600 | 0.60 | 1.00 | 1.00 | — | — | 50.0 | 1.00 | 100 | 1.00 |'),
+    section,
+  );
   assert.ok(lines.includes('| notes, PostgreSQL | GET | 52.0 | 1.30 | 72 | 0.72 | 9.00 | 1.80 |'), section);
   // Each bundle's rows are ratios to its own blueprint-alone row; no modules, no first request.
   assert.ok(lines.includes('| this build | 0 | 200 | 2.00 | 1.00 | 0 | 80.0 | 1.00 | 0 | — |'), section);

@@ -2,37 +2,71 @@ import type { RestModule } from '@simple-rest/module-contract';
 import { configSchema } from './config.js';
 import { allowedValues } from './module-settings.js';
 
-type Row = readonly [variable: string, byDefault: string, allowedAndMeaning: string];
+type Row = readonly string[];
 
 const code = (value: unknown) => `\`${String(value)}\``;
 
-/** The service's settings, then each module's (once, however often it is mounted), as table rows. */
-function settingsRows(modules: readonly RestModule[]): Row[] {
+/** One setting: its name, default, allowed values and meaning, and whether its value is secret. */
+interface SettingRow {
+  readonly name: string;
+  readonly byDefault: string;
+  readonly allowedAndMeaning: string;
+  readonly secret: boolean;
+}
+
+/** The service's settings, then each module's (once, however often it is mounted). */
+function settingRows(modules: readonly RestModule[]): SettingRow[] {
   const own = Object.entries(configSchema.properties).map(
-    ([name, property]): Row => [code(name), 'default' in property ? code(property.default) : '(unset)', property.doc],
+    ([name, property]): SettingRow => ({
+      name,
+      byDefault: 'default' in property ? code(property.default) : '(unset)',
+      allowedAndMeaning: property.doc,
+      secret: 'secret' in property && property.secret === true,
+    }),
   );
   const theirs = [...new Set(modules)].flatMap((module) =>
-    Object.entries(module.settings ?? {}).map(([name, setting]): Row => {
+    Object.entries(module.settings ?? {}).map(([name, setting]): SettingRow => {
       const byDefault =
         setting.default !== undefined ? code(setting.default) : setting.required ? '(required)' : '(unset)';
       const secret = setting.secret ? ', secret: never logged or shown' : '';
-      return [
-        code(name),
+      return {
+        name,
         byDefault,
-        `${allowedValues(setting)}: ${setting.description} (${code(module.name)}${secret})`,
-      ];
+        allowedAndMeaning: `${allowedValues(setting)}: ${setting.description} (${code(module.name)}${secret})`,
+        secret: setting.secret === true,
+      };
     }),
   );
   return [...own, ...theirs];
 }
 
+/** What a setting is set to in `env`, as `npm run settings` shows it: a secret only as set or unset. */
+export function currentValue(row: Pick<SettingRow, 'name' | 'secret'>, env: NodeJS.ProcessEnv): string {
+  const value = env[row.name];
+  if (value === undefined) return '(default)';
+  if (row.secret) return 'set';
+  return code(value);
+}
+
 /**
  * Every setting the service reads with these modules mounted, as the README's Markdown table,
- * its columns padded as a Markdown formatter pads them.
+ * its columns padded as a Markdown formatter pads them. With `env`, a column `now` shows what
+ * each is set to there.
  */
-export function settingsTable(modules: readonly RestModule[]): string {
-  const header: Row = ['variable', 'default', 'allowed and meaning'];
-  const rows = [header, ...settingsRows(modules)];
+export function settingsTable(modules: readonly RestModule[], env?: NodeJS.ProcessEnv): string {
+  const header: Row =
+    env === undefined
+      ? ['variable', 'default', 'allowed and meaning']
+      : ['variable', 'now', 'default', 'allowed and meaning'];
+  const rows = [
+    header,
+    ...settingRows(modules).map(
+      (row): Row =>
+        env === undefined
+          ? [code(row.name), row.byDefault, row.allowedAndMeaning]
+          : [code(row.name), currentValue(row, env), row.byDefault, row.allowedAndMeaning],
+    ),
+  ];
   const widths = header.map((_, column) => Math.max(...rows.map((row) => row[column]?.length ?? 0)));
   const line = (cells: readonly string[]) =>
     `| ${cells.map((cell, column) => cell.padEnd(widths[column] ?? 0)).join(' | ')} |`;
