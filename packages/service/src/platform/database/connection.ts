@@ -24,6 +24,8 @@ export interface Connection {
   readonly kind: 'postgres' | 'embedded';
   /** Runs `work` on one connection set to the scope, inside a transaction when asked. */
   use<T>(scope: Scope, work: (queryable: Queryable) => Promise<T>, transaction: boolean): Promise<T>;
+  /** One statement on a connection set to the scope: what most of a module's queries are, on the shortest path. */
+  query<Row>(scope: Scope, sql: string, params: readonly unknown[]): Promise<Row[]>;
   close(): Promise<void>;
 }
 
@@ -74,23 +76,34 @@ export function postgresConnection({ url, poolSize, statementTimeoutMs, log }: P
     log.warn({ code: (error as { code?: string }).code, reason: error.message }, 'idle database connection lost'),
   );
   const scopeOf = new WeakMap<pg.PoolClient, string>();
+  /**
+   * Sets the connection to the scope, unless it already is: then nothing is awaited, which is
+   * nearly every use (a connection serves one module until another takes it).
+   */
+  const setScope = (client: pg.PoolClient, scope: Scope): Promise<void> | undefined => {
+    const setting = scopeSql(scope);
+    if (scopeOf.get(client) === setting) return undefined;
+    scopeOf.delete(client);
+    return client.query(setting).then(() => {
+      scopeOf.set(client, setting);
+    });
+  };
+  // A connection that failed as a connection is dropped rather than reused.
+  const release = (client: pg.PoolClient, failure: unknown) =>
+    client.release(failure !== undefined && isUnavailable(failure) ? (failure as Error) : undefined);
   const queryable = (client: pg.PoolClient): Queryable => ({
     query: async <Row>(sql: string, params: readonly unknown[] = []) =>
-      (await client.query(sql, [...params])).rows as Row[],
+      (await client.query(sql, params as unknown[])).rows as Row[],
     exec: async (sql) => void (await client.query(sql)),
   });
   return {
     kind: 'postgres',
     async use(scope, work, transaction) {
       const client = await pool.connect();
-      let failure: Error | undefined;
+      let failure: unknown;
       try {
-        const setting = scopeSql(scope);
-        if (scopeOf.get(client) !== setting) {
-          scopeOf.delete(client);
-          await client.query(setting);
-          scopeOf.set(client, setting);
-        }
+        const switching = setScope(client, scope);
+        if (switching) await switching;
         if (!transaction) return await work(queryable(client));
         await client.query('BEGIN');
         try {
@@ -102,11 +115,24 @@ export function postgresConnection({ url, poolSize, statementTimeoutMs, log }: P
           throw error;
         }
       } catch (error) {
-        failure = error as Error;
+        failure = error;
         throw error;
       } finally {
-        // A connection that failed as a connection is dropped rather than reused.
-        client.release(failure !== undefined && isUnavailable(failure) ? failure : undefined);
+        release(client, failure);
+      }
+    },
+    async query<Row>(scope: Scope, sql: string, params: readonly unknown[]) {
+      const client = await pool.connect();
+      let failure: unknown;
+      try {
+        const switching = setScope(client, scope);
+        if (switching) await switching;
+        return (await client.query(sql, params as unknown[])).rows as Row[];
+      } catch (error) {
+        failure = error;
+        throw error;
+      } finally {
+        release(client, failure);
       }
     },
     close: () => pool.end(),
@@ -150,6 +176,9 @@ export function embeddedConnection(open: () => Promise<PGlite>): Connection {
       const result = last.then(run, run);
       last = result.catch(() => undefined);
       return result;
+    },
+    query(scope, sql, params) {
+      return this.use(scope, (queryable) => queryable.query(sql, params), false);
     },
     close: async () => {
       if (opening) await (await opening).close();

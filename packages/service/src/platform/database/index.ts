@@ -142,9 +142,18 @@ export class DatabaseService {
           throw translateError(error);
         }
       });
+    // A single statement takes the connection's shortest path: no callback, no transaction.
+    const statement = async <Row>(sql: string, params: readonly unknown[]): Promise<Row[]> => {
+      try {
+        if (!migrated) await prepare();
+        return await this.#use().query<Row>(scope, sql, params);
+      } catch (error) {
+        throw translateError(error);
+      }
+    };
     const database: ModuleDatabase = {
       schema,
-      query: <Row>(sql: string, params: readonly unknown[] = []) => run((q) => q.query<Row>(sql, params), false),
+      query: <Row>(sql: string, params: readonly unknown[] = []) => share(() => statement<Row>(sql, params)),
       transaction: (work) => run((q) => work({ query: (sql, params) => q.query(sql, params) }), true),
     };
     return {
