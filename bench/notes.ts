@@ -20,8 +20,10 @@ export interface NotesResult {
   readonly operation: 'GET' | 'PUT';
   /** The ceiling of the same database and operation, measured in the same run. */
   readonly ceiling: boolean;
-  /** The server's CPU time (its utime+stime) per answer, in µs. */
+  /** The server's CPU time (its utime+stime) per answer, in µs: the median of its slices. */
   readonly cpuUsPerRequest: number;
+  /** The same, slice by slice, in the order they ran. */
+  readonly cpuUsPerSlice: readonly number[];
   readonly requestsPerSecond: number;
   readonly p99Ms: number;
   readonly errors: number;
@@ -161,6 +163,7 @@ export async function benchNotes(options: NotesBenchOptions): Promise<NotesResul
         operation,
         ceiling: server.ceiling,
         cpuUsPerRequest: median(measured.map((load) => load.cpuUsPerRequest)),
+        cpuUsPerSlice: measured.map((load) => load.cpuUsPerRequest),
         requestsPerSecond: median(measured.map((load) => load.requestsPerSecond)),
         p99Ms: median(measured.map((load) => load.p99Ms)),
         errors: measured.reduce((sum, load) => sum + load.errors, 0),
@@ -169,15 +172,20 @@ export async function benchNotes(options: NotesBenchOptions): Promise<NotesResul
   );
 }
 
-/** Each result with its ratios to the ceiling of the same database and operation. */
+/**
+ * Each result with its ratios to the ceiling of the same database and operation. The CPU ratio is
+ * the median of the ratios slice by slice: a server and its ceiling ran seconds apart in each, so
+ * a slow moment of the machine weighs on both rather than on one median.
+ */
 export function notesRatios(results: readonly NotesResult[]) {
   return results.map((result) => {
     const ceiling = results.find(
       (other) => other.ceiling && other.database === result.database && other.operation === result.operation,
     );
+    const sliceRatios = result.cpuUsPerSlice.map((cpu, slice) => cpu / (ceiling?.cpuUsPerSlice[slice] ?? Number.NaN));
     return {
       ...result,
-      cpuRatio: ceiling ? result.cpuUsPerRequest / ceiling.cpuUsPerRequest : Number.NaN,
+      cpuRatio: ceiling ? median(sliceRatios) : Number.NaN,
       throughputRatio: ceiling ? result.requestsPerSecond / ceiling.requestsPerSecond : Number.NaN,
       p99Ratio: ceiling ? result.p99Ms / ceiling.p99Ms : Number.NaN,
     };

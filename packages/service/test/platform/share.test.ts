@@ -8,8 +8,10 @@ test("a module's share: at most the limit at once, the rest in order, a failure 
   let most = 0;
   const started: number[] = [];
   const releases: (() => void)[] = [];
-  const use = (id: number, fail = false) =>
-    share(async () => {
+  const use = async (id: number, fail = false) => {
+    const turn = share.enter();
+    if (turn) await turn;
+    try {
       started.push(id);
       active += 1;
       most = Math.max(most, active);
@@ -17,7 +19,10 @@ test("a module's share: at most the limit at once, the rest in order, a failure 
       active -= 1;
       if (fail) throw new Error(`use ${id} failed`);
       return id;
-    });
+    } finally {
+      share.leave();
+    }
+  };
   // Each outcome read as it comes, so the failure is never an unhandled rejection.
   const uses = [use(1, true), use(2), use(3), use(4), use(5)].map((used) =>
     used.then(

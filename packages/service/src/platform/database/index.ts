@@ -133,28 +133,28 @@ export class DatabaseService {
       );
       return prepared;
     };
-    const run = <T>(work: (queryable: Queryable) => Promise<T>, transaction: boolean): Promise<T> =>
-      share(async () => {
-        try {
-          if (!migrated) await prepare();
-          return await this.#use().use(scope, work, transaction);
-        } catch (error) {
-          throw translateError(error);
-        }
-      });
-    // A single statement takes the connection's shortest path: no callback, no transaction.
-    const statement = async <Row>(sql: string, params: readonly unknown[]): Promise<Row[]> => {
+    // Each use holds one of the module's share of connections; a single statement takes the
+    // connection's shortest path (no callback, no transaction).
+    const within = async <T>(use: (connection: Connection) => Promise<T>): Promise<T> => {
+      const turn = share.enter();
+      if (turn) await turn;
       try {
         if (!migrated) await prepare();
-        return await this.#use().query<Row>(scope, sql, params);
+        return await use(this.#use());
       } catch (error) {
         throw translateError(error);
+      } finally {
+        share.leave();
       }
     };
     const database: ModuleDatabase = {
       schema,
-      query: <Row>(sql: string, params: readonly unknown[] = []) => share(() => statement<Row>(sql, params)),
-      transaction: (work) => run((q) => work({ query: (sql, params) => q.query(sql, params) }), true),
+      query: <Row>(sql: string, params: readonly unknown[] = []) =>
+        within((connection) => connection.query<Row>(scope, sql, params)),
+      transaction: (work) =>
+        within((connection) =>
+          connection.use(scope, (q) => work({ query: (sql, params) => q.query(sql, params) }), true),
+        ),
     };
     return {
       database,
