@@ -51,7 +51,7 @@ function main(argv: readonly string[]): void {
 }
 
 function publishedRanges(): Record<string, string> {
-  return { '@simple-rest/module-contract': '^0.1.0', '@simple-rest/testing': '^0.1.0' };
+  return { '@simple-rest/module-contract': '^0.2.0', '@simple-rest/testing': '^0.1.0' };
 }
 
 /** Packs our packages from this checkout into `vendor/`, for machines where they are not published. */

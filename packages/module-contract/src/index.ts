@@ -10,6 +10,12 @@ declare module 'fastify' {
     tags?: readonly string[];
     /** The media types a route's body may have; `application/json` when omitted. Others get 415. */
     consumes?: readonly string[];
+    /**
+     * The operation's name in the API document, such as `listBookings`: the host prefixes the
+     * module's namespace (`bookings.listBookings`). Unset, it is made from the method and path
+     * (`bookings.getById`).
+     */
+    operationId?: string;
   }
   interface FastifyContextConfig {
     /**
@@ -39,7 +45,13 @@ export interface Caller {
  * it. A constant rather than a read of package.json, which a bundled host no longer has; a test
  * keeps the two equal.
  */
-export const CONTRACT_VERSION = '0.1.0';
+export const CONTRACT_VERSION = '0.2.0';
+
+/**
+ * What a module may use only from contract 0.2.0 on: a host of 0.1 would mount such a module and
+ * ignore these. A module that uses one declares `^0.2.0`; one that uses none may still say `^0.1.0`.
+ */
+export const SINCE_0_2 = ['create', 'settings', 'database', 'jobs'] as const;
 
 /** A URL path prefix: one or more `/segment`s, no trailing slash. */
 export type Prefix = `/${string}`;

@@ -13,6 +13,6 @@ if (server === undefined) {
   after(() => server.remove());
   testModule(notes, {
     database: { url: server.url },
-    setup: (app, prefix) => app.inject({ method: 'PUT', url: `${prefix}/first/`, payload: { text: 'Buy milk' } }),
+    setup: ({ request, prefix }) => request({ method: 'PUT', url: `${prefix}/first/`, payload: { text: 'Buy milk' } }),
   });
 }

@@ -436,7 +436,11 @@ export function validateEnvironment<Values>(schema: EnvironmentSchema, env: Node
       ...missing.map((name) => `${name} is required: ${allowedBy(schema, name)}`),
       ...invalid.map((name) => {
         const value = schema.properties[name]?.secret ? '(secret, not shown)' : JSON.stringify(env[name]);
-        return `${name}=${value} is not allowed: ${allowedBy(schema, name)}`;
+        // An empty value is a value (MODULES= mounts none), checked like any other: only an unset
+        // variable takes the default, which the line says when it has one.
+        const unset =
+          env[name] === '' && schema.properties[name]?.default !== undefined ? ' (unset it for the default)' : '';
+        return `${name}=${value} is not allowed: ${allowedBy(schema, name)}${unset}`;
       }),
     ];
     throw invalidConfiguration(problems.join('; '));

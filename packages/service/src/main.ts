@@ -8,6 +8,7 @@ import { withModuleSettings } from './module-settings.js';
 import { loadModules, type MountedModule } from './modules.js';
 import { MigrationError } from './platform/database/migrations.js';
 import { buildApp } from './rest/app.js';
+import { scopesWithoutVerifier } from './rest/plugins/authentication.js';
 import { drainAndClose, SHUTDOWN_MESSAGE } from './shutdown.js';
 import type { Tracing } from './tracing.js';
 
@@ -135,12 +136,10 @@ async function migrateOnly(settings: Settings, modules: MountedModule[]): Promis
  */
 function checkAuthentication(app: FastifyInstance, settings: Settings): void {
   if (settings.auth !== undefined) return;
-  const [first] = app.protectedRoutes;
-  if (first === undefined) return;
-  const module = first.route.config?.servedBy?.name ?? 'the service';
-  const scopes = [...new Set(app.protectedRoutes.flatMap(({ scopes }) => scopes))].join(', ');
+  const unguarded = scopesWithoutVerifier(app);
+  if (unguarded === undefined) return;
   throw invalidConfiguration(
-    `"${module}" has routes that need scopes (${scopes}): set AUTH_ISSUER and AUTH_AUDIENCE, or AUTH_DISABLED=true for local development`,
+    `"${unguarded.owner}" has routes that need scopes (${unguarded.scopes}): set AUTH_ISSUER and AUTH_AUDIENCE, or AUTH_DISABLED=true for local development`,
   );
 }
 

@@ -1,7 +1,7 @@
 import { existsSync, readFileSync } from 'node:fs';
 import { dirname, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
-import { CONTRACT_VERSION, isRestModule, type Prefix, type RestModule } from '@simple-rest/module-contract';
+import { CONTRACT_VERSION, isRestModule, type Prefix, type RestModule, SINCE_0_2 } from '@simple-rest/module-contract';
 // The function alone, not semver's index, which builds every one of them at start.
 import satisfies from 'semver/functions/satisfies.js';
 import { invalidConfiguration, type ModuleSpec } from './config.js';
@@ -47,22 +47,36 @@ export async function loadModules(
         `MODULES names "${spec.packageName}", which is not a simple-rest module (its default export is not a RestModule)`,
       );
     }
-    checkVersions(spec, readManifest(spec.packageName));
+    checkVersions(spec, module, readManifest(spec.packageName));
     mounted.push({ module, prefix: spec.prefix ?? module.defaultPrefix, packageName: spec.packageName });
   }
   checkPrefixes(mounted);
   return mounted;
 }
 
-function checkVersions({ packageName, versionRange }: ModuleSpec, manifest: Manifest): void {
+/**
+ * The contract versions this host serves: 0.2 adds to 0.1 (SINCE_0_2) and changes nothing of
+ * it, so a module built for 0.1 mounts as it is.
+ */
+const SERVED_CONTRACTS = [CONTRACT_VERSION, '0.1.0'];
+
+function checkVersions({ packageName, versionRange }: ModuleSpec, module: RestModule, manifest: Manifest): void {
   const installed = manifest.version ?? 'unknown';
   if (versionRange !== undefined && !satisfies(installed, versionRange)) {
     throw invalidConfiguration(`MODULES wants "${packageName}" at ${versionRange}, but ${installed} is installed`);
   }
   const contractRange = manifest.peerDependencies?.['@simple-rest/module-contract'];
-  if (contractRange !== undefined && !satisfies(CONTRACT_VERSION, contractRange)) {
+  if (contractRange === undefined) return;
+  if (!SERVED_CONTRACTS.some((served) => satisfies(served, contractRange))) {
     throw invalidConfiguration(
       `MODULES names "${packageName}" ${installed}, built for the module contract ${contractRange}; this service has ${CONTRACT_VERSION}`,
+    );
+  }
+  // A range a 0.1 host satisfies promises that one would serve the module: not if it uses 0.2's additions.
+  const newer = SINCE_0_2.filter((part) => module[part] !== undefined);
+  if (newer.length > 0 && satisfies('0.1.0', contractRange)) {
+    throw invalidConfiguration(
+      `MODULES names "${packageName}" ${installed}, which uses ${newer.join(' and ')} (module contract 0.2.0) but declares the contract ${contractRange}, which a host of 0.1.0 would serve without them: declare ^0.2.0`,
     );
   }
 }

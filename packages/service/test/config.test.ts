@@ -73,6 +73,8 @@ test('settings are read from the environment, typed, and parsed into the forms t
 const invalid = [
   ['PORT', '99999', 'PORT="99999" is not allowed: expected an integer from 0 to 65535'],
   ['PORT', 'http', 'PORT="http" is not allowed: expected an integer from 0 to 65535'],
+  // An empty value is a value, checked like any other; the line says how to get the default.
+  ['PORT', '', 'PORT="" is not allowed: expected an integer from 0 to 65535 (unset it for the default)'],
   [
     'LOG_LEVEL',
     'loud',

@@ -1,6 +1,7 @@
 import assert from 'node:assert/strict';
 import { readFileSync } from 'node:fs';
 import { test } from 'node:test';
+import blueprint from '@simple-rest/blueprint';
 import { CONTRACT_VERSION } from '@simple-rest/module-contract';
 import { ConfigError, parseModuleList } from '../src/config.js';
 import { loadModules } from '../src/modules.js';
@@ -32,11 +33,28 @@ test('a module built for another major of the contract is refused', async () => 
     loadModules(parseModuleList('@simple-rest/blueprint'), (name) => import(name), manifest),
     {
       message:
-        'Invalid configuration: MODULES names "@simple-rest/blueprint" 3.0.0, built for the module contract ^2.0.0; this service has 0.1.0',
+        'Invalid configuration: MODULES names "@simple-rest/blueprint" 3.0.0, built for the module contract ^2.0.0; this service has 0.2.0',
     },
   );
-  const fits = () => ({ version: '3.0.0', peerDependencies: { '@simple-rest/module-contract': '^0.1.0' } });
-  assert.equal((await loadModules(parseModuleList('@simple-rest/blueprint'), (name) => import(name), fits)).length, 1);
+  for (const range of ['^0.2.0', '^0.1.0', '^0.1.0 || ^0.2.0']) {
+    const fits = () => ({ version: '3.0.0', peerDependencies: { '@simple-rest/module-contract': range } });
+    const mounted = await loadModules(parseModuleList('@simple-rest/blueprint'), (name) => import(name), fits);
+    assert.equal(mounted.length, 1, `a module of routes alone declaring ${range} mounts`);
+  }
+});
+
+test('a module that uses what contract 0.2 added (settings, create, database, jobs) must not declare a range 0.1 satisfies', async () => {
+  const withSettings = async () => ({
+    default: { ...blueprint, settings: { GREETING: { type: 'string', default: 'Hallo', description: 'the word' } } },
+  });
+  for (const range of ['^0.1.0', '^0.1.0 || ^0.2.0']) {
+    const manifest = () => ({ version: '1.0.0', peerDependencies: { '@simple-rest/module-contract': range } });
+    await assert.rejects(loadModules(parseModuleList('@simple-rest/blueprint'), withSettings, manifest), {
+      message: `Invalid configuration: MODULES names "@simple-rest/blueprint" 1.0.0, which uses settings (module contract 0.2.0) but declares the contract ${range}, which a host of 0.1.0 would serve without them: declare ^0.2.0`,
+    });
+  }
+  const declared = () => ({ version: '1.0.0', peerDependencies: { '@simple-rest/module-contract': '^0.2.0' } });
+  assert.equal((await loadModules(parseModuleList('@simple-rest/blueprint'), withSettings, declared)).length, 1);
 });
 
 test('CONTRACT_VERSION is the contract package version', () => {

@@ -6,6 +6,7 @@ import { fileURLToPath } from 'node:url';
 import { isRestModule, type Prefix, type RestModule } from '@simple-rest/module-contract';
 import fc from 'fast-check';
 import type { FastifyInstance, InjectOptions, LightMyRequestResponse } from 'fastify';
+import fp from 'fastify-plugin';
 import { ResponseChecker } from './documented.js';
 import { type MountOptions, mountModule } from './host.js';
 import { lintOpenApi } from './openapi-lint.js';
@@ -27,8 +28,22 @@ export interface ConformanceOptions {
   readonly settings?: Readonly<Record<string, string>>;
   /** The host's database for a module that declares one: the embedded one in memory when omitted. */
   readonly database?: MountOptions['database'];
-  /** Seeds state on each fresh instance before it is checked, such as the items the examples name. */
-  readonly setup?: (app: FastifyInstance, prefix: Prefix) => Promise<unknown> | unknown;
+  /**
+   * Seeds state on each fresh instance before it is checked, such as the items the examples name.
+   * Any answer of 400 or more while it runs fails the kit, naming the request and the answer.
+   */
+  readonly setup?: (kit: SetupKit) => Promise<unknown> | unknown;
+}
+
+/** What `setup` gets: the fresh instance, where the module is mounted, and requests with tokens. */
+export interface SetupKit {
+  readonly app: FastifyInstance;
+  readonly prefix: Prefix;
+  /**
+   * `app.inject(request)` with a bearer token granting `scopes`, or every scope the module's
+   * routes declare when omitted: how a protected module seeds itself.
+   */
+  request(request: InjectOptions & { readonly scopes?: readonly string[] }): Promise<LightMyRequestResponse>;
 }
 
 /** The service's body limit when the kit mounts a module (the host's default, 1 MiB). */
@@ -125,18 +140,39 @@ export function testModule(module: RestModule, options: ConformanceOptions = {})
     /** A new instance of the module in a new host, seeded by setup, closed when the test ends. */
     async function fresh(t: TestContext) {
       const recorder = routeRecorder();
+      const refusals = refusalRecorder();
       issuer ??= testIssuer();
       const app = await mountModule(module, {
         prefix,
-        instrumentation: recorder.plugin,
+        instrumentation: fp(async (host) => {
+          await host.register(recorder.plugin);
+          await host.register(refusals.plugin);
+        }),
         auth: (await issuer).auth,
         ...(options.settings && { settings: options.settings }),
         ...(options.database && { database: options.database }),
       });
       t.after(() => app.close());
-      await options.setup?.(app, prefix);
       const routes = recorder.routesOf(module);
+      if (options.setup) await seed(options.setup, app, routes, refusals);
       return { app, routes, checker: new ResponseChecker(app.getSchemas()) };
+    }
+    async function seed(
+      setup: NonNullable<ConformanceOptions['setup']>,
+      app: FastifyInstance,
+      routes: readonly ModuleRoute[],
+      refusals: ReturnType<typeof refusalRecorder>,
+    ) {
+      const everyScope = [...new Set(routes.flatMap((route) => route.scopes))];
+      const request: SetupKit['request'] = async ({ scopes = everyScope, ...options }) => {
+        if (scopes.length === 0) return app.inject(options);
+        issuer ??= testIssuer();
+        const token = await (await issuer).token(scopes);
+        const headers = { ...(options.headers as Record<string, string>), authorization: `Bearer ${token}` };
+        return app.inject({ ...options, headers });
+      };
+      const refused = await refusals.during(() => setup({ app, prefix, request }));
+      assert.deepEqual(refused, [], `setup was refused:\n  ${refused.join('\n  ')}`);
     }
     /** Every route but a module's own HEAD routes, which HEAD's own check covers. */
     const ownRoutes = (routes: readonly ModuleRoute[]) => routes.filter((route) => route.method !== 'HEAD');
@@ -155,7 +191,11 @@ export function testModule(module: RestModule, options: ConformanceOptions = {})
     if (module.database !== undefined) {
       test('its migrations apply on an empty database, and a second time find nothing to do', async (t) => {
         // Always a new embedded database, in memory: the one the tests share is not empty.
-        const app = await mountModule(module, { prefix, ...(options.settings && { settings: options.settings }) });
+        const app = await mountModule(module, {
+          prefix,
+          auth: 'disabled',
+          ...(options.settings && { settings: options.settings }),
+        });
         t.after(() => app.close());
         const first = await app.platform.migrate(module);
         assert.ok(first.ran.length > 0, 'promise "migrations apply on an empty database" broken: none ran');
@@ -423,6 +463,35 @@ export function testModule(module: RestModule, options: ConformanceOptions = {})
       }
     });
   });
+}
+
+/**
+ * Records every answer of 400 or more the host gives while `during` runs: a setup that the host
+ * refuses (a write without a token: 401) would otherwise leave the instance unseeded, and the
+ * checks that need its items would pass on 404s.
+ */
+function refusalRecorder() {
+  let refused: string[] | undefined;
+  const plugin = fp((app, _options, done) => {
+    app.addHook('onSend', (request, reply, payload, next) => {
+      if (refused && reply.statusCode >= 400) {
+        const body = typeof payload === 'string' ? payload.slice(0, 200) : '';
+        refused.push(`${request.method} ${request.url}: ${reply.statusCode} ${body}`);
+      }
+      next();
+    });
+    done();
+  });
+  const during = async (work: () => unknown): Promise<string[]> => {
+    refused = [];
+    try {
+      await work();
+      return refused;
+    } finally {
+      refused = undefined;
+    }
+  };
+  return { plugin, during };
 }
 
 /** Each path of the module with every method it has, and HEAD wherever GET is (the host answers it with GET's route). */

@@ -1,5 +1,5 @@
 import { isRestModule, type Prefix, type RestModule } from '@simple-rest/module-contract';
-import { type AppOptions, buildApp, readModuleSettings } from '@simple-rest/service';
+import { type AppOptions, buildApp, readModuleSettings, scopesWithoutVerifier } from '@simple-rest/service';
 import type { FastifyInstance } from 'fastify';
 
 export interface MountOptions extends Omit<AppOptions, 'modules'> {
@@ -14,7 +14,9 @@ export interface MountOptions extends Omit<AppOptions, 'modules'> {
  * inject() into, so they see exactly what the service will serve. Each call makes a new
  * instance of a module with create(). Settings are validated as at start-up: a bad one throws
  * the service's one-line error. Load shedding is off unless asked for: inject() keeps the event
- * loop busy, which would read as overload at random.
+ * loop busy, which would read as overload at random. A module whose routes declare scopes needs
+ * `auth`, as the service needs AUTH_ISSUER: `testIssuer().auth`, or `'disabled'` to call them
+ * without tokens; without either it is refused, as the service refuses to start.
  */
 export async function mountModule(module: RestModule, options: MountOptions = {}): Promise<FastifyInstance> {
   if (!isRestModule(module)) throw new TypeError('mountModule takes a RestModule (see defineModule)');
@@ -25,5 +27,12 @@ export async function mountModule(module: RestModule, options: MountOptions = {}
     modules: [{ module, prefix, settings: readModuleSettings(module, settings) }],
   });
   await app.ready();
+  const unguarded = appOptions.auth === undefined ? scopesWithoutVerifier(app) : undefined;
+  if (unguarded !== undefined) {
+    await app.close();
+    throw new TypeError(
+      `"${unguarded.owner}" has routes that need scopes (${unguarded.scopes}): pass auth to mountModule (testIssuer().auth), or auth: 'disabled' to call them without tokens`,
+    );
+  }
   return app;
 }

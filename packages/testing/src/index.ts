@@ -1,4 +1,4 @@
-export { type ConformanceOptions, testModule } from './conformance.js';
+export { type ConformanceOptions, type SetupKit, testModule } from './conformance.js';
 export { type MountOptions, mountModule } from './host.js';
 export { type RawResponse, requestAsIs } from './http.js';
 export { freePort, type WaitOptions, waitFor } from './net.js';

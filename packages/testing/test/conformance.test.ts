@@ -34,3 +34,18 @@ test('a module that breaks a promise fails the kit with the promise and the rout
   }
   assert.match(run.stdout, /^\s*ok \d+ - it declares at least one route/m);
 });
+
+test("a protected module's setup seeds with request()'s token; a seed the host refuses fails the kit, naming it", () => {
+  const fixture = fileURLToPath(new URL('fixtures/protected-module.ts', import.meta.url));
+  const { NODE_TEST_CONTEXT: _, ...env } = process.env;
+  const run = (seed: string) =>
+    spawnSync(process.execPath, ['--conditions=source', '--import', 'tsx', '--test', fixture], {
+      encoding: 'utf8',
+      env: { ...env, SEED: seed },
+    });
+  const seeded = run('token');
+  assert.equal(seeded.status, 0, seeded.stdout);
+  const refused = run('bare');
+  assert.equal(refused.status, 1, refused.stdout);
+  assert.match(refused.stdout, /setup was refused:\n\s*PUT \/kept\/first\/: 401 \{"type":/);
+});

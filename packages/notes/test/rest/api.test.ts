@@ -61,6 +61,10 @@ for (const backend of ['postgres', 'embedded'] as const) {
       const read = await get('/notes/milk/');
       assert.equal(read.statusCode, 200);
       assert.equal(read.headers.etag, replaced.headers.etag);
+      // The ETag is documented on these answers, so a browser page may read it.
+      for (const answer of [created, replaced, read]) {
+        assert.equal(answer.headers['access-control-expose-headers'], 'X-Request-Id, ETag');
+      }
       assert.equal(read.json<{ text: string }>().text, 'Buy oat milk');
     });
 

@@ -21,6 +21,18 @@ async function bareApp(t: TestContext, origins: CorsOrigins) {
     schema: { headers: { type: 'object', properties: { 'If-Match': { type: 'string' } } } },
     handler: async () => 'ok',
   });
+  app.post(
+    '/items/',
+    {
+      schema: {
+        response: {
+          201: { headers: { Location: { type: 'string' } } },
+          200: { headers: { type: 'object', properties: { ETag: { type: 'string' } } } },
+        },
+      },
+    },
+    async (_request, reply) => reply.code(201).header('location', '/items/1/').send('made'),
+  );
   t.after(() => app.close());
   return app;
 }
@@ -49,6 +61,18 @@ test('origins "*": every origin may read, and the answer does not vary by origin
   assert.equal(res.headers['access-control-allow-origin'], '*');
   assert.equal(res.headers['access-control-expose-headers'], 'X-Request-Id');
   assert.equal(res.headers.vary, undefined);
+});
+
+test("a route exposes the headers its answers document (a 201's Location, an ETag); the others only X-Request-Id", async (t) => {
+  for (const origins of ['*', ['https://a.example']] as const) {
+    const app = await bareApp(t, origins);
+    const made = await app.inject({ method: 'POST', url: '/items/', headers: { origin: 'https://a.example' } });
+    assert.equal(made.statusCode, 201);
+    assert.equal(made.headers.location, '/items/1/');
+    assert.equal(made.headers['access-control-expose-headers'], 'X-Request-Id, ETag, Location');
+    const plain = await app.inject({ url: '/', headers: { origin: 'https://a.example' } });
+    assert.equal(plain.headers['access-control-expose-headers'], 'X-Request-Id');
+  }
 });
 
 test('a list: a listed origin is echoed, another gets no grant, and both say Vary: Origin', async (t) => {

@@ -20,6 +20,22 @@ declare module 'fastify' {
   }
 }
 
+/**
+ * Who would be served unguarded with no one to check tokens: the first module (or the service)
+ * whose routes declare scopes, and every scope declared. The service and the test kit's
+ * mountModule both refuse to go on without a verifier, or auth disabled, when there is one.
+ */
+export function scopesWithoutVerifier(app: {
+  readonly protectedRoutes: readonly ProtectedRoute[];
+}): { readonly owner: string; readonly scopes: string } | undefined {
+  const [first] = app.protectedRoutes;
+  if (first === undefined) return undefined;
+  return {
+    owner: first.route.config?.servedBy?.name ?? 'the service',
+    scopes: [...new Set(app.protectedRoutes.flatMap(({ scopes }) => scopes))].join(', '),
+  };
+}
+
 const REALM = 'simple-rest';
 // RFC 6750 §2.1: b64token.
 const BEARER = /^Bearer +([A-Za-z0-9\-._~+/]+=*)$/i;

@@ -1,11 +1,26 @@
 import cors from '@fastify/cors';
+import type { onRequestHookHandler } from 'fastify';
 import fp from 'fastify-plugin';
 
 /** The tutorial opened CORS to every origin; operators may narrow it with CORS_ORIGINS. */
 export type CorsOrigins = '*' | readonly string[];
 
-/** Response headers a browser lets a page read. */
+/** Response headers a browser lets a page read on every answer. */
 export const EXPOSED_HEADERS = 'X-Request-Id';
+
+type ResponseSchemas = Readonly<Record<string, { readonly headers?: Readonly<Record<string, unknown>> }>>;
+
+/**
+ * The headers a route documents in its answers (`response[status].headers`, a map of names or an
+ * object schema's properties), such as the notes' ETag or a 201's Location: a browser may read
+ * them too. Empty for most routes, which then cost nothing.
+ */
+export function documentedResponseHeaders(response: unknown): string[] {
+  const names = Object.values((response ?? {}) as ResponseSchemas).flatMap(({ headers = {} }) =>
+    Object.keys('properties' in headers ? (headers.properties as Record<string, unknown>) : headers),
+  );
+  return [...new Set(names)];
+}
 
 /** Headers a browser may send on any cross-origin request to the service: a body's type, a bearer token. */
 const ALWAYS_ALLOWED_HEADERS = ['Content-Type', 'Authorization'];
@@ -19,6 +34,18 @@ const ALWAYS_ALLOWED_HEADERS = ['Content-Type', 'Authorization'];
 const corsPreflight = fp<{ origins: CorsOrigins }>(async (app, { origins }) => {
   const origin = origins === '*' ? '*' : [...origins];
   const { routeTable } = app;
+  // A route that documents headers in its answers exposes them as well: its own hook replaces
+  // the header every answer gets (steps/cors-headers.ts), after it.
+  app.addHook('onRoute', (route) => {
+    const documented = documentedResponseHeaders(route.schema?.response);
+    if (documented.length === 0) return;
+    const exposed = [EXPOSED_HEADERS, ...documented].join(', ');
+    const expose: onRequestHookHandler = (_request, reply, done) => {
+      reply.header('access-control-expose-headers', exposed);
+      done();
+    };
+    route.onRequest = [expose, ...[route.onRequest ?? []].flat()];
+  });
   await app.register(async (scope) => {
     await scope.register(cors, {
       delegator: (request, callback) => {

@@ -2,7 +2,7 @@ import type { FastifyError, FastifyInstance, FastifyReply, FastifyRequest } from
 import fp from 'fastify-plugin';
 import { sendProblem } from '../problem.js';
 import { redactedUrl } from '../redact.js';
-import { allowHeader } from './route-table.js';
+import { allowHeader, type PathEntry } from './route-table.js';
 import { redirectToSlashed } from './trailing-slash.js';
 
 /**
@@ -58,10 +58,10 @@ function answerUnrouted(app: FastifyInstance) {
     const here = app.routeTable.at(path);
     // A route that takes the method sent us here itself (reply.callNotFound(), as a static file server does).
     if (here?.methods.has(request.method)) return answerNotFound(request, reply);
-    if (here !== undefined) return answerMethodNotAllowed(request, reply, allowHeader(here));
+    if (here !== undefined) return answerMethodNotAllowed(request, reply, here);
     const slashed = path.endsWith('/') ? undefined : app.routeTable.at(`${path}/`);
     if (slashed?.methods.has(request.method)) return redirectToSlashed(request, reply);
-    if (slashed !== undefined) return answerMethodNotAllowed(request, reply, allowHeader(slashed));
+    if (slashed !== undefined) return answerMethodNotAllowed(request, reply, slashed);
     return answerNotFound(request, reply);
   };
 }
@@ -71,7 +71,12 @@ function answerNotFound(request: FastifyRequest, reply: FastifyReply): FastifyRe
   return sendProblem(reply, 404, 'No route matches this method and path');
 }
 
-function answerMethodNotAllowed(request: FastifyRequest, reply: FastifyReply, allow: string): FastifyReply {
-  request.log.info({ method: request.method, url: redactedUrl(request.url), allow }, 'method not allowed');
+function answerMethodNotAllowed(request: FastifyRequest, reply: FastifyReply, entry: PathEntry): FastifyReply {
+  const allow = allowHeader(entry);
+  const { module } = entry;
+  request.log.info(
+    { method: request.method, url: redactedUrl(request.url), allow, ...(module && { module }) },
+    'method not allowed',
+  );
   return sendProblem(reply.header('allow', allow), 405, `${request.method} is not allowed here; allowed: ${allow}`);
 }

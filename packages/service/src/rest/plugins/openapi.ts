@@ -191,8 +191,9 @@ const documentation = new WeakMap<object, Documentation>();
 
 /**
  * An onRoute hook that documents every route of a scope under `tag`, with an operationId of
- * `namespace.` plus the method and the path relative to the scope's prefix (`blueprint.getByName`),
- * so ids do not change with the prefix. It only notes them: documentedSchema makes the
+ * `namespace.` plus the schema's own `operationId` (`bookings.listBookings`), else the method and
+ * the path relative to the scope's prefix (`blueprint.getByName`), so ids do not change with the
+ * prefix. It only notes them: documentedSchema makes the
  * documentation when the document is made, so a route's own schema stays as its module wrote it
  * (in it, the host's problem answers would each cost every route a serializer, and Fastify a map
  * of them as long as the largest status code; docs/benchmarks.md).
@@ -230,7 +231,7 @@ export function documentedSchema(
     ...route.schema,
     security: scopes.length > 0 ? [{ [SCHEME]: [...scopes] }] : [],
     tags: [documented.tag],
-    operationId: `${documented.namespace}.${operationName(method, documented.routePath)}`,
+    operationId: `${documented.namespace}.${route.schema?.operationId ?? operationName(method, documented.routePath)}`,
     response: responses,
   };
 }

@@ -1,4 +1,4 @@
-import type { FastifySchema } from 'fastify';
+import type { RouteOptions } from 'fastify';
 import fp from 'fastify-plugin';
 import FindMyWay from 'find-my-way';
 
@@ -9,6 +9,8 @@ export interface PathEntry {
   readonly headers: ReadonlySet<string>;
   /** Whether a route of its own answers HEAD here, rather than the GET route. */
   readonly headRoute: boolean;
+  /** The module whose routes these are, named in the log line of a 405; none for the host's. */
+  readonly module?: string;
 }
 
 /** Every path the service serves, with its methods: what 405's Allow, the 308 and CORS preflights answer from. */
@@ -40,11 +42,15 @@ const paramShape = (url: string) => url.replace(/:[A-Za-z0-9_]+(?=\/|$)/g, ':p')
  */
 const routeTable = fp(async (app) => {
   const router = FindMyWay();
-  const entries = new Map<string, { methods: Set<string>; headers: Set<string>; headRoute: boolean }>();
+  const entries = new Map<
+    string,
+    { methods: Set<string>; headers: Set<string>; headRoute: boolean; module?: string }
+  >();
   // Routes are noted as they register and go into the table when it is first asked: building it
   // cost the start about 13 ms at 500 routes, and most instances are asked rarely (404, 405, HEAD,
   // preflights). The URL is taken as registered: Fastify reuses a prefix root's options for `/x/`.
-  let unrouted: { url: string; prefixRoot: boolean; methods: string[]; schema: FastifySchema | undefined }[] = [];
+  // The options object is kept, not its config: the host tags a module's routes after this hook.
+  let unrouted: { url: string; prefixRoot: boolean; methods: string[]; route: RouteOptions }[] = [];
   const entryAt = (url: string) => {
     const key = paramShape(url);
     let entry = entries.get(key);
@@ -55,9 +61,11 @@ const routeTable = fp(async (app) => {
     }
     return entry;
   };
-  const add = ({ url, prefixRoot, methods, schema }: (typeof unrouted)[number]) => {
-    const declared = (schema?.headers as { properties?: Record<string, unknown> } | undefined)?.properties;
+  const add = ({ url, prefixRoot, methods, route }: (typeof unrouted)[number]) => {
+    const declared = (route.schema?.headers as { properties?: Record<string, unknown> } | undefined)?.properties;
+    const module = route.config?.servedBy?.name;
     for (const entry of (prefixRoot ? [url, `${url}/`] : [url]).map(entryAt)) {
+      if (module !== undefined) entry.module = module;
       for (const method of methods) entry.methods.add(method);
       if (methods.includes('GET')) entry.methods.add('HEAD');
       if (methods.includes('HEAD')) entry.headRoute = true;
@@ -66,8 +74,7 @@ const routeTable = fp(async (app) => {
   };
   app.addHook('onRoute', (route) => {
     const methods = [route.method].flat().filter((method) => method !== 'OPTIONS');
-    if (methods.length > 0)
-      unrouted.push({ url: route.url, prefixRoot: isPrefixRoot(route), methods, schema: route.schema });
+    if (methods.length > 0) unrouted.push({ url: route.url, prefixRoot: isPrefixRoot(route), methods, route });
   });
   app.decorate('routeTable', {
     at: (path: string) => {

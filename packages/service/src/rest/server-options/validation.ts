@@ -82,8 +82,8 @@ export function warmUpCompilers(): void {
  * Validators and serializers for every route. Path parameters, query strings and headers arrive
  * as text, so they are coerced (`"3"` is a number where the schema says so), as Fastify does by
  * default; a body is JSON that says its own types, so it is checked as sent: `{"text": 5}` fails
- * a string field instead of being stored as `"5"`, and unknown properties are refused, not
- * dropped. Ajv does not check schemas itself (checkSchema has, at start), so its first compile
+ * a string field instead of being stored as `"5"`. In every part, a property the schema does not
+ * allow (`additionalProperties: false`) is refused with 400 naming it, not dropped. Ajv does not check schemas itself (checkSchema has, at start), so its first compile
  * does not pay for compiling the meta-schema.
  */
 export const schemaController: NonNullable<FastifyServerOptions['schemaController']> = {
@@ -95,7 +95,8 @@ export const schemaController: NonNullable<FastifyServerOptions['schemaControlle
           ...options,
           customOptions: { ...options?.customOptions, validateSchema: false, ...customOptions },
         } as typeof options);
-      const coercing = compiledOnFirstUse(() => withOptions({}));
+      // Unknown properties are refused in every part, as the schema says, never dropped in silence.
+      const coercing = compiledOnFirstUse(() => withOptions({ removeAdditional: false }));
       const exact = compiledOnFirstUse(() => withOptions({ coerceTypes: false, removeAdditional: false }));
       return (route) => (route.httpPart === 'body' ? exact(route) : coercing(route));
     },
@@ -104,9 +105,32 @@ export const schemaController: NonNullable<FastifyServerOptions['schemaControlle
   },
 };
 
-/** The validators (schemaController), and the body limit they work within. */
+interface ValidationFailure {
+  readonly keyword: string;
+  readonly instancePath?: string;
+  readonly message?: string;
+  readonly params: { readonly additionalProperty?: string };
+}
+
+/**
+ * A 400's words, as Fastify's own formatter writes them (`body/text must be string`), except that
+ * an unknown property is named: Ajv only says "must NOT have additional properties".
+ */
+export function describeValidationFailures(errors: readonly ValidationFailure[], part: string): Error {
+  const described = errors.map(({ keyword, instancePath = '', message, params }) =>
+    keyword === 'additionalProperties' && params.additionalProperty !== undefined
+      ? `${part}${instancePath} has an unknown property "${params.additionalProperty}"`
+      : `${part}${instancePath} ${message}`,
+  );
+  return new Error(described.join(', '));
+}
+
+/** The validators (schemaController), the words of their 400s, and the body limit they work within. */
 const validation: ServerOption = ({ bodyLimitBytes }) => ({
   schemaController,
+  schemaErrorFormatter: describeValidationFailures as unknown as NonNullable<
+    FastifyServerOptions['schemaErrorFormatter']
+  >,
   bodyLimit: bodyLimitBytes,
   // Long enough that over-long names reach validation and get 400, not a bare 404.
   routerOptions: { maxParamLength: 1000 },

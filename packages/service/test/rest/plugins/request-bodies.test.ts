@@ -6,7 +6,8 @@ import Fastify from 'fastify';
 import errors from '../../../src/rest/plugins/errors.js';
 import requestBodies from '../../../src/rest/plugins/request-bodies.js';
 import routeTable from '../../../src/rest/plugins/route-table.js';
-import { schemaController } from '../../../src/rest/server-options/validation.js';
+import type { ServerOptionSettings } from '../../../src/rest/server-options/server-option.js';
+import validation from '../../../src/rest/server-options/validation.js';
 
 const textBody = {
   type: 'object',
@@ -16,7 +17,7 @@ const textBody = {
 } as const;
 
 async function bareApp(t: TestContext, bodyLimitBytes = 1000) {
-  const app = Fastify({ schemaController, bodyLimit: bodyLimitBytes });
+  const app = Fastify({ ...validation({ bodyLimitBytes } as ServerOptionSettings) });
   await app.register(routeTable);
   await app.register(errors);
   await app.register(requestBodies, { bodyLimitBytes });
@@ -41,6 +42,19 @@ async function bareApp(t: TestContext, bodyLimitBytes = 1000) {
     async (request) => request.body,
   );
   app.post('/free/', async () => 'no schema, no check');
+  app.get(
+    '/search/',
+    {
+      schema: {
+        querystring: {
+          type: 'object',
+          properties: { limit: { type: 'integer' } },
+          additionalProperties: false,
+        },
+      },
+    },
+    async (request) => request.query,
+  );
   t.after(() => app.close());
   return app;
 }
@@ -64,7 +78,7 @@ test('a body is validated as sent: no coercion, no unknown property dropped; pat
     ['{"text":5}', 'body/text must be string'],
     ['{"text":true}', 'body/text must be string'],
     ['{}', "body must have required property 'text'"],
-    ['{"text":"hi","extra":1}', 'body must NOT have additional properties'],
+    ['{"text":"hi","extra":1}', 'body has an unknown property "extra"'],
     ['[]', 'body must be object'],
   ] as const) {
     const res = await app.inject(put('/json/7/', payload));
@@ -72,6 +86,15 @@ test('a body is validated as sent: no coercion, no unknown property dropped; pat
     assert.equal(res.headers['content-type'], 'application/problem+json; charset=utf-8');
     assert.equal(detailOf(res), detail, payload);
   }
+});
+
+test('an unknown query parameter is refused like an unknown body property, named, where the schema allows none', async (t) => {
+  const app = await bareApp(t);
+  const ok = await app.inject({ url: '/search/?limit=3' });
+  assert.deepEqual(ok.json(), { limit: 3 });
+  const res = await app.inject({ url: '/search/?limit=3&lmit=4' });
+  assert.equal(res.statusCode, 400);
+  assert.equal(detailOf(res), 'querystring has an unknown property "lmit"');
 });
 
 test('a content type the route does not take is 415, before the body is read; so is a charset other than UTF-8', async (t) => {

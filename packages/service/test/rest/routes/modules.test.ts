@@ -92,3 +92,19 @@ test('a module whose routes plugin is wrapped with fastify-plugin is still mount
   // Not at its default prefix: there, the service's own greeting takes the name.
   assert.equal((await app.inject({ url: '/shared/' })).body, 'Hallo shared from CORE!');
 });
+
+test("a 405 on a module's path names the module in its log line; the service's own paths name none", async (t) => {
+  const { app, lines } = await appWith(t);
+  const moduleRes = await app.inject({
+    method: 'DELETE',
+    url: '/nested/deeper/item/',
+    headers: { 'x-request-id': 'm' },
+  });
+  assert.equal(moduleRes.statusCode, 405);
+  const hostRes = await app.inject({ method: 'DELETE', url: '/healthz', headers: { 'x-request-id': 'h' } });
+  assert.equal(hostRes.statusCode, 405);
+  const refusal = (reqId: string) => lines.find((line) => line.reqId === reqId && line.msg === 'method not allowed');
+  assert.equal(refusal('m')?.module, '@acme/nested');
+  assert.equal(refusal('h')?.allow, 'GET, HEAD, OPTIONS');
+  assert.equal(refusal('h')?.module, undefined);
+});
