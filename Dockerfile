@@ -17,7 +17,9 @@ WORKDIR /app
 COPY package.json package-lock.json ./
 COPY --from=manifests /app/packages packages
 ARG NPM_CONFIG_REGISTRY
-RUN --mount=type=cache,target=/root/.npm npm ci --no-audit --no-fund
+# No BuildKit-only syntax anywhere (cache or bind mounts): the file builds with Docker's legacy
+# builder too, where BuildKit is off. This layer is reused until a manifest or the lockfile changes.
+RUN npm ci --no-audit --no-fund
 COPY scripts/bundle.mjs scripts/service-entry.mjs scripts/workspaces.mjs scripts/warm-compile-cache.mjs scripts/
 COPY packages packages
 # The service and each module bundled with their dependencies (scripts/bundle.mjs): the
@@ -28,8 +30,8 @@ RUN node scripts/bundle.mjs && mkdir compile-cache
 # the service once on the runtime image's Node.js, as its user: a cache is read only by the
 # Node.js version (and for Node's, the uid) that wrote it. Each start then compiles less
 # (docs/benchmarks.md measures it). Portable: entries are keyed by paths relative
-# to the cache, so /app keeps it wherever it is copied. The warm-up script is mounted, not
-# copied. The cache stays the service user's (Node writes entries 0600 and reads only its own);
+# to the cache, so /app keeps it wherever it is copied. The warm-up script is copied into this
+# stage only: the image takes nothing from it but the cache. The cache stays the service user's (Node writes entries 0600 and reads only its own);
 # the root file system is read-only where the image runs (compose.yaml, k8s/), so nothing
 # can change it there.
 FROM gcr.io/distroless/nodejs24-debian13:nonroot AS compile-cache
@@ -37,8 +39,8 @@ WORKDIR /app
 COPY --from=build /app/packages/service/bundle/ ./
 COPY --from=build --chown=nonroot:nonroot /app/compile-cache compile-cache
 ENV NODE_COMPILE_CACHE=/app/compile-cache NODE_COMPILE_CACHE_PORTABLE=1
-RUN --mount=type=bind,from=build,source=/app/scripts/warm-compile-cache.mjs,target=/tmp/warm-compile-cache.mjs \
-  ["/nodejs/bin/node", "/tmp/warm-compile-cache.mjs"]
+COPY --from=build /app/scripts/warm-compile-cache.mjs /tmp/warm-compile-cache.mjs
+RUN ["/nodejs/bin/node", "/tmp/warm-compile-cache.mjs"]
 
 FROM gcr.io/distroless/nodejs24-debian13:nonroot
 # A plain `docker build` labels the right version (a test keeps this default equal to the

@@ -27,6 +27,13 @@ const itemBody = {
   examples: [{ text: 'Buy milk' }],
 } as const;
 
+// Anyone may read; a write needs a token granting this scope (the host checks it: 401 without a
+// token, 403 without the scope). Reads take a scope the same way: `config: { scopes: [...] }`.
+const writer = { scopes: ['template-module:write'] };
+
+// Documented answer headers are exposed to browser pages by the host's CORS, as X-Request-Id is.
+const locationHeader = { Location: { type: 'string', description: 'Where the item is' } };
+
 /** The item routes over one store, relative to whatever prefix the host mounts them at. */
 export function itemRoutes(store: ItemStore): FastifyPluginAsync {
   return async (app) => {
@@ -56,6 +63,7 @@ export function itemRoutes(store: ItemStore): FastifyPluginAsync {
     app.put<{ Params: { id: string }; Body: { text: string } }>(
       '/items/:id/',
       {
+        config: writer,
         // A route may take less than the service's body limit; a larger body gets 413.
         bodyLimit: 65_536,
         schema: {
@@ -64,7 +72,7 @@ export function itemRoutes(store: ItemStore): FastifyPluginAsync {
           body: itemBody,
           response: {
             200: jsonResponse('The item, replaced', itemSchema),
-            201: jsonResponse('The item, created', itemSchema),
+            201: { ...jsonResponse('The item, created', itemSchema), headers: locationHeader },
             409: problemResponse('The store is full: delete an item first'),
           },
         },
@@ -72,6 +80,7 @@ export function itemRoutes(store: ItemStore): FastifyPluginAsync {
       async (request, reply) => {
         try {
           const { item, created } = store.put(request.params.id, request.body.text);
+          if (created) reply.header('location', request.url.split('?', 1)[0]);
           return reply.code(created ? 201 : 200).send(item);
         } catch (error) {
           if (error instanceof StoreFullError) throw new StoreFull(error.message);
@@ -83,6 +92,7 @@ export function itemRoutes(store: ItemStore): FastifyPluginAsync {
     app.delete<{ Params: { id: string } }>(
       '/items/:id/',
       {
+        config: writer,
         schema: {
           summary: 'Delete an item',
           params: idParams,
