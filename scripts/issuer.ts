@@ -26,7 +26,9 @@ async function declaredScopes(): Promise<string[]> {
 
 const scopes = positionals.length > 0 ? positionals : await declaredScopes();
 if (scopes.length === 0) {
-  process.stderr.write('no scopes: name some (npm run issuer -- notes:read), or set MODULES to modules that declare them\n');
+  process.stderr.write(
+    'no scopes: name some (npm run issuer -- notes:read), or set MODULES to modules that declare them\n',
+  );
   process.exit(1);
 }
 const local = await startLocalIssuer({ scopes, audience: values.audience, port: Number(values.port) });

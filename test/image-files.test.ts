@@ -19,11 +19,15 @@ test('the Dockerfile names the official base images and runs node in exec form',
   assert.doesNotMatch(dockerfile, /^# syntax=/m);
 });
 
-test("the Dockerfiles use nothing BuildKit alone understands, so docker build works where it is off", () => {
+test('the Dockerfiles use nothing BuildKit alone understands, so docker build works where it is off', () => {
   for (const path of ['Dockerfile', 'examples/extra-modules/Dockerfile']) {
     const dockerfile = read(path);
     // RUN --mount, COPY --link / --chmod / --exclude / --parents, heredocs: the legacy builder refuses each.
-    assert.doesNotMatch(dockerfile, /^(RUN|COPY|ADD)\s+(\S+\s+)*--(mount|link|chmod|exclude|parents|network|security)\b/m, path);
+    assert.doesNotMatch(
+      dockerfile,
+      /^(RUN|COPY|ADD)\s+(\S+\s+)*--(mount|link|chmod|exclude|parents|network|security)\b/m,
+      path,
+    );
     assert.doesNotMatch(dockerfile, /<<-?\s*['"]?[A-Z]+/, path);
   }
 });
