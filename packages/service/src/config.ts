@@ -82,7 +82,7 @@ export const configSchema = {
       description: 'an integer of milliseconds, 1 or more',
     },
     MAX_EVENT_LOOP_DELAY_MS: {
-      doc: 'milliseconds, 0 or more: mean event-loop delay past which greetings answer 503; `0` turns load shedding off',
+      doc: 'milliseconds, 0 or more: mean event-loop delay past which the API (greetings and module routes) answers 503; `0` turns load shedding off',
       type: 'integer',
       minimum: 0,
       default: 1000,

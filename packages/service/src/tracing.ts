@@ -29,7 +29,7 @@ import type { Logger } from 'pino';
 import type { TracingSettings } from './config.js';
 import { traceIdOf } from './rest/server-options/trace-context.js';
 
-/** The module that serves a route, as app.ts records it in the route's config. */
+/** The module that serves a route, as rest/routes/modules.ts tags it in the route's config. */
 export interface ServedBy {
   readonly name: string;
   readonly version: string;

@@ -16,7 +16,7 @@ export interface ModuleRoute {
   readonly scopes: readonly string[];
 }
 
-/** How the host tags a module's routes (the service's app.ts). */
+/** How the host tags a module's routes (the service's rest/routes/modules.ts). */
 interface ServedByConfig {
   readonly servedBy?: { readonly name: string };
 }
@@ -24,7 +24,7 @@ interface ServedByConfig {
 interface Recorded {
   readonly methods: readonly string[];
   readonly path: string;
-  /** The options object itself: the module's scope tags it (config.servedBy) after this hook. */
+  /** The options object itself: the host tags it with its module (config.servedBy) after this hook. */
   readonly route: RouteOptions;
 }
 

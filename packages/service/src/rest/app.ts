@@ -53,9 +53,10 @@ function verifierFor(auth: AppOptions['auth']): TokenVerifier | 'disabled' | und
 }
 
 /**
- * Builds the service without listening (main.ts listens, tests use inject()). It only composes,
- * one kind of concern a folder: the constructor's options (server-options/), the work done on
- * every answer (steps/), the plugins (plugins/), then the routes (routes/).
+ * Builds the service without listening (main.ts listens, tests use inject()). It registers, in
+ * order, one Fastify mechanism a folder: the constructor's options (server-options/), the work
+ * done on every answer (steps/), the plugins (plugins/), then the routes (routes/); and it makes
+ * the platform the modules' instances get, and closes them in order.
  */
 export async function buildApp(options: AppOptions): Promise<FastifyInstance> {
   const {

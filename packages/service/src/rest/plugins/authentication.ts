@@ -9,7 +9,7 @@ export interface ProtectedRoute {
   readonly method: string;
   readonly url: string;
   readonly scopes: readonly string[];
-  /** The options object: the module's scope names the module serving it after this hook. */
+  /** The options object: rest/routes/modules.ts tags it with its module (config.servedBy) after this hook. */
   readonly route: RouteOptions;
 }
 

@@ -77,9 +77,9 @@ const metrics = fp(async (app) => {
   });
   app.addHook('onRoute', (route) => {
     if ([route.method].flat().every((method) => UNMEASURED_METHODS.has(method))) return;
-    // The module's scope tags the route after this hook has run, on these same options: the tag
-    // is read when an observer is first made, not per answer (request.routeOptions builds an
-    // object on every read).
+    // rest/routes/modules.ts tags the route with its module after this hook has run, on these
+    // same options: the tag is read when an observer is first made, not per answer
+    // (request.routeOptions builds an object on every read).
     const durations = new RouteDurations(histogram, route.url, () => route.config?.servedBy?.name ?? '');
     const observe: onResponseHookHandler = (request, reply, done) => {
       if (!UNMEASURED_METHODS.has(request.method))
