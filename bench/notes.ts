@@ -191,3 +191,12 @@ export function notesRatios(results: readonly NotesResult[]) {
     };
   });
 }
+
+/** Each result's medians and its ratios to its ceiling, one line each. */
+export function printNotes(results: ReturnType<typeof notesRatios>): void {
+  for (const result of results) {
+    console.log(
+      `${`${result.name} ${result.operation}`.padEnd(72)} ${result.cpuUsPerRequest.toFixed(1).padStart(6)} µs CPU/request (${result.cpuRatio.toFixed(2)}×)  ${result.requestsPerSecond.toFixed(0).padStart(7)} req/s (${result.throughputRatio.toFixed(2)}×)  p99 ${result.p99Ms.toFixed(2)} ms (${result.p99Ratio.toFixed(2)}×)  errors ${result.errors}`,
+    );
+  }
+}

@@ -214,3 +214,15 @@ export async function benchStartup({
 }
 
 type Run = Awaited<ReturnType<typeof startOnce>>;
+
+/** The series' figures, one line a bundle and module count, with their ratios. */
+export function printStartup(series: StartupSeries): void {
+  console.log(`start-up series: the ceiling's cold start ${series.ceilingColdStartMs.toFixed(0)} ms`);
+  const ratio = (value: number, base: number | undefined) => (base ? (value / base).toFixed(2) : '?');
+  for (const result of series.results) {
+    const alone = series.results.find((other) => other.bundle === result.bundle && other.modules === 0);
+    console.log(
+      `${result.bundle}, ${String(result.modules).padStart(2)} generated modules: cold start ${result.coldStartMs.toFixed(0)} ms (${ratio(result.coldStartMs, series.ceilingColdStartMs)}× the ceiling, ${ratio(result.coldStartMs, alone?.coldStartMs)}× the blueprint alone, +${(result.coldStartMs - (alone?.coldStartMs ?? Number.NaN)).toFixed(0)} ms)  peak RSS ${result.peakRssMb.toFixed(1)} MB (${ratio(result.peakRssMb, alone?.peakRssMb)}×)  shed in the first second: ${result.shed}  first request to a route: +${result.firstRequestExtraMs.toFixed(1)} ms`,
+    );
+  }
+}

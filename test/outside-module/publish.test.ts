@@ -75,7 +75,7 @@ test('the packages a module author installs pack built JS and types only, instal
   const created = JSON.parse(readFileSync(join(project, 'weather/package.json'), 'utf8'));
   assert.deepEqual(
     [created.devDependencies['@simple-rest/module-contract'], created.devDependencies['@simple-rest/testing']],
-    ['^0.1.0', '^0.1.0'],
+    ['^0.2.0', '^0.1.0'],
     'without --local, a created module depends on published ranges',
   );
 });
