@@ -2,8 +2,9 @@
 import assert from 'node:assert/strict';
 import { test } from 'node:test';
 import Fastify from 'fastify';
+import { Histogram, Registry } from 'prom-client';
 import { buildApp } from '../../../src/rest/app.js';
-import metrics from '../../../src/rest/plugins/metrics.js';
+import metrics, { boundSeries } from '../../../src/rest/plugins/metrics.js';
 
 const count = (exposition: string, labels: string) =>
   new RegExp(`^http_request_duration_seconds_count\\{${labels}\\} (\\d+)$`, 'm').exec(exposition)?.[1];
@@ -58,4 +59,31 @@ test('requests no route takes (404, 405, 308) are counted under one route label,
   assert.equal(count(exposition, 'method="POST",route="\\(unrouted\\)",status_code="405",module=""'), '1');
   assert.equal(count(exposition, 'method="GET",route="\\(unrouted\\)",status_code="308",module=""'), '1');
   assert.doesNotMatch(exposition, /missing|xxxx/);
+});
+
+test("a bound series writes what prom-client's own observe writes: the exposition is the same", async () => {
+  const labelNames = ['method', 'route', 'status_code', 'module'] as const;
+  const bound = new Registry();
+  const stock = new Registry();
+  const histogram = (registry: Registry) => new Histogram({ name: 'd', help: 'h', labelNames, registers: [registry] });
+  const fast = histogram(bound);
+  const reference = histogram(stock);
+  const series = [
+    { method: 'GET', route: '/:name/', status_code: 200, module: '' },
+    { method: 'PUT', route: '/notes/:id/', status_code: 201, module: '@simple-rest/notes' },
+  ];
+  const observers = series.map((labels) => boundSeries(fast, labels));
+  // Below the first bucket, on a bound, between, and past the last (only +Inf holds it).
+  const values = [0.0001, 0.005, 0.007, 0.3, 2.5, 11, 0.05];
+  for (const [index, labels] of series.entries()) {
+    for (const value of values) {
+      observers[index]?.(value * (index + 1));
+      reference.observe(labels, value * (index + 1));
+    }
+  }
+  assert.equal(await bound.metrics(), await stock.metrics());
+  assert.match(
+    await bound.metrics(),
+    /^d_count\{method="PUT",route="\/notes\/:id\/",status_code="201",module="@simple-rest\/notes"\} 7$/m,
+  );
 });
