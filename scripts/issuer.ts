@@ -7,6 +7,7 @@ import { loadConfig } from '../packages/service/src/config.js';
 import { withModuleSettings } from '../packages/service/src/module-settings.js';
 import { loadModules } from '../packages/service/src/modules.js';
 import { buildApp } from '../packages/service/src/rest/app.js';
+import { declaredScopes } from '../packages/service/src/rest/plugins/authentication.js';
 import { LOCAL_AUDIENCE, startLocalIssuer } from './local-issuer.js';
 
 const { values, positionals } = parseArgs({
@@ -15,16 +16,16 @@ const { values, positionals } = parseArgs({
 });
 
 /** Every scope the routes of the modules in MODULES declare, as the service would mount them. */
-async function declaredScopes(): Promise<string[]> {
+async function modulesScopes(): Promise<string[]> {
   const modules = withModuleSettings(await loadModules(loadConfig(process.env).modules), process.env);
   const app = await buildApp({ modules, auth: 'disabled' });
   await app.ready();
-  const scopes = [...new Set(app.protectedRoutes.flatMap((route) => route.scopes))].sort();
+  const scopes = declaredScopes(app).sort();
   await app.close();
   return scopes;
 }
 
-const scopes = positionals.length > 0 ? positionals : await declaredScopes();
+const scopes = positionals.length > 0 ? positionals : await modulesScopes();
 if (scopes.length === 0) {
   process.stderr.write(
     'no scopes: name some (npm run issuer -- notes:read), or set MODULES to modules that declare them\n',

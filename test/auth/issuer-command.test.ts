@@ -1,37 +1,21 @@
 // `npm run issuer`, as the README shows it: the local provider prints how to start the service
 // against it and a token for the scopes the mounted modules declare; the service takes the token.
 import assert from 'node:assert/strict';
-import { spawn } from 'node:child_process';
 import { test } from 'node:test';
 import { waitFor } from '@simple-rest/testing';
 import { startService } from '../../packages/service/test/support/process.js';
+import { runIssuerCommand } from './issuer-command.js';
 
 const MODULES = '@simple-rest/blueprint=/blueprint,@simple-rest/notes';
 
 test('npm run issuer prints the service settings and a token for every scope MODULES declares; the service takes it', async (t) => {
-  const issuer = spawn('npm', ['run', '--silent', 'issuer', '--', '--port', '0'], {
-    env: { ...process.env, MODULES },
-    stdio: ['ignore', 'pipe', 'pipe'],
-    // A group of its own: npm and the provider it runs stop together.
-    detached: true,
-  });
-  t.after(() => process.kill(-(issuer.pid ?? 0), 'SIGTERM'));
-  let printed = '';
-  issuer.stdout.on('data', (chunk: Buffer) => {
-    printed += chunk;
-  });
-  await waitFor(() => printed.includes('/token\n'), { what: 'the issuer printed its instructions', timeoutMs: 60_000 });
-  const settings = /AUTH_ISSUER=(\S+) AUTH_AUDIENCE=(\S+) AUTH_TOKEN_TYPE=(\S+) npm start/.exec(printed);
-  assert.ok(settings, printed);
-  const [, url = '', audience = '', tokenType = ''] = settings;
+  const { settings, token, printed } = await runIssuerCommand(t, { env: process.env, modules: MODULES });
+  const url = settings.AUTH_ISSUER;
   assert.match(printed, /A token granting notes:read notes:write \(1 hour\):/);
-  const token = /export TOKEN=(\S+)/.exec(printed)?.[1] ?? '';
 
   const service = await startService({
     MODULES,
-    AUTH_ISSUER: url,
-    AUTH_AUDIENCE: audience,
-    AUTH_TOKEN_TYPE: tokenType,
+    ...settings,
     MAX_EVENT_LOOP_DELAY_MS: '0',
   });
   t.after(() => service.child.kill('SIGKILL'));

@@ -3,14 +3,15 @@
 // fresh clone has it after `npm ci`. The image step runs where a Docker engine answers, and must
 // with REQUIRE_DOCKER=1 (CI). Needs the npm registry.
 import assert from 'node:assert/strict';
-import { type ChildProcess, execFileSync, spawn, spawnSync } from 'node:child_process';
+import { execFileSync, spawnSync } from 'node:child_process';
 import { createHash } from 'node:crypto';
 import { cpSync, mkdirSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { type TestContext, test } from 'node:test';
+import { test } from 'node:test';
 import { runToExit, startService } from '../../packages/service/test/support/process.js';
 import { freePort, lintOpenApi, waitFor } from '../../packages/testing/src/index.js';
+import { runIssuerCommand } from '../auth/issuer-command.js';
 
 const root = new URL('../..', import.meta.url).pathname;
 const DOCKER = process.env.DOCKER ?? 'docker';
@@ -42,26 +43,6 @@ function copyCheckout(target: string): void {
       if ((error as { code?: string }).code !== 'ENOENT') throw error;
     }
   }
-}
-
-/** `npm run issuer` as terminal 1 runs it: its printed settings and token. */
-async function startIssuer(t: TestContext, checkout: string, modules: string) {
-  const issuer: ChildProcess = spawn('npm', ['run', '--silent', 'issuer', '--', '--port', '0'], {
-    cwd: checkout,
-    env: { ...env, MODULES: modules },
-    stdio: ['ignore', 'pipe', 'pipe'],
-    detached: true,
-  });
-  t.after(() => process.kill(-(issuer.pid ?? 0), 'SIGTERM'));
-  let printed = '';
-  issuer.stdout?.on('data', (chunk: Buffer) => {
-    printed += chunk;
-  });
-  await waitFor(() => printed.includes('/token\n'), { what: 'npm run issuer printed its settings', timeoutMs: 60_000 });
-  const [, issuerUrl = '', audience = '', tokenType = ''] =
-    /AUTH_ISSUER=(\S+) AUTH_AUDIENCE=(\S+) AUTH_TOKEN_TYPE=(\S+) npm start/.exec(printed) ?? [];
-  const token = /export TOKEN=(\S+)/.exec(printed)?.[1] ?? '';
-  return { AUTH_ISSUER: issuerUrl, AUTH_AUDIENCE: audience, AUTH_TOKEN_TYPE: tokenType, token };
 }
 
 /** The curl of step 4: a protected PUT from a page on another origin. */
@@ -117,7 +98,7 @@ test("an outside team's module, from scaffold to a running image, by docs/module
     manifests,
     'npm install --no-save changed the checkout',
   );
-  const { token, ...auth } = await startIssuer(t, checkout, '@acme/bookings');
+  const { settings: auth, token } = await runIssuerCommand(t, { cwd: checkout, env, modules: '@acme/bookings' });
   assert.equal(auth.AUTH_AUDIENCE, 'simple-rest');
   npm(checkout, 'run', 'build');
   const modules = '@simple-rest/blueprint=/blueprint,@acme/bookings@^0.1';

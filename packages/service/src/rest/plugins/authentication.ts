@@ -20,20 +20,24 @@ declare module 'fastify' {
   }
 }
 
+type WithProtectedRoutes = { readonly protectedRoutes: readonly ProtectedRoute[] };
+
+/** Every scope the app's routes declare, each once, in the order they were registered. */
+export function declaredScopes(app: WithProtectedRoutes): string[] {
+  return [...new Set(app.protectedRoutes.flatMap(({ scopes }) => scopes))];
+}
+
 /**
  * Who would be served unguarded with no one to check tokens: the first module (or the service)
  * whose routes declare scopes, and every scope declared. The service and the test kit's
  * mountModule both refuse to go on without a verifier, or auth disabled, when there is one.
  */
-export function scopesWithoutVerifier(app: {
-  readonly protectedRoutes: readonly ProtectedRoute[];
-}): { readonly owner: string; readonly scopes: string } | undefined {
+export function scopesWithoutVerifier(
+  app: WithProtectedRoutes,
+): { readonly owner: string; readonly scopes: string } | undefined {
   const [first] = app.protectedRoutes;
   if (first === undefined) return undefined;
-  return {
-    owner: first.route.config?.servedBy?.name ?? 'the service',
-    scopes: [...new Set(app.protectedRoutes.flatMap(({ scopes }) => scopes))].join(', '),
-  };
+  return { owner: first.route.config?.servedBy?.name ?? 'the service', scopes: declaredScopes(app).join(', ') };
 }
 
 const REALM = 'simple-rest';
