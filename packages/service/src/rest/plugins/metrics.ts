@@ -36,34 +36,35 @@ interface HistogramInternals {
  */
 export function boundSeries(histogram: Histogram<Label>, labels: Labels): (seconds: number) => void {
   const internals = histogram as unknown as HistogramInternals;
-  const bounds = internals.upperBounds ?? [];
+  const bounds = internals.upperBounds;
+  const throughPromClient = (seconds: number) => histogram.observe(labels, seconds);
+  if (internals.hashMap === undefined || bounds === undefined) return throughPromClient;
   const keys = bounds.map(String);
-  let series: Series | undefined;
-  let buckets: Record<string, number> = {};
-  return (seconds) => {
-    if (series !== undefined) {
-      series.sum += seconds;
-      series.count += 1;
-      // The first bucket that holds it; past the last, only +Inf (the count) does. Keyed by the
-      // bound's text, made once: a number key would be turned into text on every observation.
-      for (let index = 0; index < bounds.length; index++) {
-        if (seconds <= (bounds[index] as number)) {
-          const key = keys[index] as string;
-          buckets[key] = (buckets[key] ?? 0) + 1;
-          break;
-        }
+  /** What prom-client's observe adds to a series, its labels already known. */
+  const addTo = (series: Series) => (seconds: number) => {
+    series.sum += seconds;
+    series.count += 1;
+    // The first bucket that holds it; past the last, only +Inf (the count) does. Keyed by the
+    // bound's text, made once: a number key would be turned into text on every observation.
+    for (let index = 0; index < bounds.length; index++) {
+      if (seconds <= (bounds[index] as number)) {
+        const key = keys[index] as string;
+        series.bucketValues[key] = (series.bucketValues[key] ?? 0) + 1;
+        return;
       }
-      return;
     }
-    histogram.observe(labels, seconds);
+  };
+  let observe = (seconds: number) => {
+    throughPromClient(seconds);
     const names = Object.keys(labels) as Label[];
-    series = Object.values(internals.hashMap ?? {}).find((candidate) =>
+    // Read now, not at binding: prom-client's reset() would replace the map.
+    const series = Object.values(internals.hashMap ?? {}).find((candidate) =>
       names.every((name) => candidate.labels[name] === labels[name]),
     );
-    // Without prom-client's internals as expected, every observation goes through prom-client.
-    if (internals.upperBounds === undefined) series = undefined;
-    if (series !== undefined) buckets = series.bucketValues;
+    // Without prom-client's series as expected, every observation goes through prom-client.
+    observe = series === undefined ? throughPromClient : addTo(series);
   };
+  return (seconds) => observe(seconds);
 }
 
 /**
