@@ -21,21 +21,22 @@ export interface MainSeriesOptions {
   readonly smoke: boolean;
 }
 
-/** Where traced servers send their spans: a receiver that answers 200 and keeps nothing. */
-const spanSink = createHttpServer((request, response) => {
-  request.resume().on('end', () => response.writeHead(200, { 'content-type': 'application/json' }).end('{}'));
-}).listen(0, '127.0.0.1');
-await once(spanSink, 'listening');
-spanSink.unref();
-const OTLP_URL = `http://127.0.0.1:${(spanSink.address() as AddressInfo).port}`;
+/** Where traced servers send their spans: a receiver that answers 200 and keeps nothing; its URL. */
+async function startSpanSink(): Promise<{ url: string; close(): void }> {
+  const sink = createHttpServer((request, response) => {
+    request.resume().on('end', () => response.writeHead(200, { 'content-type': 'application/json' }).end('{}'));
+  }).listen(0, '127.0.0.1');
+  await once(sink, 'listening');
+  return { url: `http://127.0.0.1:${(sink.address() as AddressInfo).port}`, close: () => sink.close() };
+}
 
 /** One round for one server: start it, check the contract, warm it up, load it, read its peak RSS. */
 type Measured = Load & { cpuUsPerRequest: number; peakRssMb: number };
 
-async function loadOnce(server: BenchServer, options: MainSeriesOptions): Promise<Measured> {
+async function loadOnce(server: BenchServer, options: MainSeriesOptions, otlpUrl: string): Promise<Measured> {
   const { pinned, connections, durationS, smoke } = options;
   const port = await freePort();
-  const child = start(server, port, { pinned, otlpUrl: OTLP_URL });
+  const child = start(server, port, { pinned, otlpUrl });
   try {
     await firstAnswer(server, port, performance.now());
     for (const path of CONTRACT_PATHS) {
@@ -60,18 +61,23 @@ export async function benchMain(options: MainSeriesOptions): Promise<BenchResult
     `bench: ${servers.length} servers, ${rounds} interleaved round(s) of ${durationS} s each, wrk (1 thread, ${connections} connections), ${coldStarts} cold start(s) each, ${pinned ? 'server on core 0, client on core 1' : 'not pinned'}`,
   );
   const starts = new Map(servers.map((server) => [server.name, [] as number[]]));
-  for (let run = 0; run < coldStarts; run++)
-    for (const server of rotated(servers, run))
-      starts.get(server.name)?.push(await coldStartMs(server, { pinned, otlpUrl: OTLP_URL }));
   const loads = new Map(servers.map((server) => [server.name, [] as Measured[]]));
-  for (let round = 0; round < rounds; round++) {
-    for (const server of rotated(servers, round)) {
-      const load = await loadOnce(server, options);
-      loads.get(server.name)?.push(load);
-      console.log(
-        `round ${round + 1}  ${server.name.padEnd(42)} ${load.cpuUsPerRequest.toFixed(1).padStart(6)} µs CPU/request ${load.requestsPerSecond.toFixed(0).padStart(7)} req/s  p99 ${load.p99Ms.toFixed(2)} ms  peak RSS ${load.peakRssMb.toFixed(1)} MB`,
-      );
+  const spans = await startSpanSink();
+  try {
+    for (let run = 0; run < coldStarts; run++)
+      for (const server of rotated(servers, run))
+        starts.get(server.name)?.push(await coldStartMs(server, { pinned, otlpUrl: spans.url }));
+    for (let round = 0; round < rounds; round++) {
+      for (const server of rotated(servers, round)) {
+        const load = await loadOnce(server, options, spans.url);
+        loads.get(server.name)?.push(load);
+        console.log(
+          `round ${round + 1}  ${server.name.padEnd(42)} ${load.cpuUsPerRequest.toFixed(1).padStart(6)} µs CPU/request ${load.requestsPerSecond.toFixed(0).padStart(7)} req/s  p99 ${load.p99Ms.toFixed(2)} ms  peak RSS ${load.peakRssMb.toFixed(1)} MB`,
+        );
+      }
     }
+  } finally {
+    spans.close();
   }
   const results: BenchResult[] = servers.map((server) => {
     const measured = loads.get(server.name) ?? [];
