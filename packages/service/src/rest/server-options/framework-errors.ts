@@ -23,8 +23,11 @@ const UNREADABLE: readonly [number, string] = [400, 'The request could not be re
  */
 const frameworkErrors: ServerOption = ({ steps }) => {
   const { onRequest } = stepHooks(steps);
+  // The headers that do not depend on a request; the request id is a new one, written after them.
   const fixedHeaders = steps.flatMap((step) =>
-    Object.entries(step.headers ?? {}).map(([name, value]) => `${name}: ${value}\r\n`),
+    Object.entries(step.headers ?? {}).flatMap(([name, value]) =>
+      typeof value === 'string' ? [`${name}: ${value}\r\n`] : [],
+    ),
   );
   return {
     frameworkErrors: (error, request, reply) => {

@@ -37,6 +37,33 @@ test('steps run in order before the handler, fixed headers among them; send step
   assert.equal(res.body, 'body+a+b');
 });
 
+test('headers read from the request keep their place; a reply that has headers already gets them added after, as reply.header would', async (t) => {
+  const app = Fastify();
+  app.addHook('onRequest', (request, reply, done) => {
+    if (request.url === '/early') reply.header('x-early', 'first');
+    done();
+  });
+  const { onRequest } = stepHooks([
+    { headers: { 'x-one': '1', 'x-id': (request) => `id-${request.url}`, 'x-two': '2' } },
+  ]);
+  app.addHook('onRequest', onRequest);
+  app.get('/*', async () => 'body');
+  t.after(() => app.close());
+  const custom = (headers: Record<string, unknown>) =>
+    Object.entries(headers).filter(([name]) => name.startsWith('x-'));
+  assert.deepEqual(custom((await app.inject({ url: '/plain' })).headers), [
+    ['x-one', '1'],
+    ['x-id', 'id-/plain'],
+    ['x-two', '2'],
+  ]);
+  assert.deepEqual(custom((await app.inject({ url: '/early' })).headers), [
+    ['x-early', 'first'],
+    ['x-one', '1'],
+    ['x-id', 'id-/early'],
+    ['x-two', '2'],
+  ]);
+});
+
 test('a step that throws fails the request through the error handler, and the app keeps serving', async (t) => {
   const app = appWith([
     {
@@ -59,6 +86,6 @@ test("the service's steps: a HEAD request's method back, the request id, then th
   const steps = STEPS.map((step) => step({ corsOrigins: ['https://a.example'] }));
   assert.deepEqual(
     steps.map((step) => Object.keys(step).sort().join('+')),
-    ['onRequest', 'onRequest', 'headers', 'headers+onRequest', 'onSend', 'onSend'],
+    ['onRequest', 'headers', 'headers', 'headers+onRequest', 'onSend', 'onSend'],
   );
 });
