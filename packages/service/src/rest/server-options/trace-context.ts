@@ -1,5 +1,6 @@
 import type { IncomingHttpHeaders } from 'node:http';
 import type { FastifyServerOptions } from 'fastify';
+import { RequestLogger } from './request-logger.js';
 import type { ServerOption } from './server-option.js';
 
 // W3C Trace Context: version-traceid-parentid-flags in lower-case hex; versions after 00 may
@@ -33,7 +34,7 @@ export const childLoggerWithTraceId: NonNullable<FastifyServerOptions['childLogg
   rawRequest,
 ) => {
   const traceId = traceIdOf(rawRequest.headers);
-  return logger.child(traceId === undefined ? bindings : { ...bindings, trace_id: traceId }, options);
+  return new RequestLogger(logger, traceId === undefined ? bindings : { ...bindings, trace_id: traceId }, options);
 };
 
 /** Each request's logger carries the caller's trace id (childLoggerWithTraceId). */
