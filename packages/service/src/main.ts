@@ -21,8 +21,7 @@ async function main(): Promise<void> {
   const settings = loadConfig(process.env);
   const modules = withModuleSettings(await loadModules(settings.modules), process.env);
   if (process.argv[2] === 'migrate') return migrateOnly(settings, modules);
-  // Asynchronous writes keep logging off the request path; pino flushes them on exit.
-  const logger = pino({ level: settings.logLevel }, pino.destination({ sync: false }));
+  const logger = pino({ level: settings.logLevel }, stdoutInBuffers());
   // Only a process with an IPC channel can be a cluster worker: others skip loading node:cluster
   // (about 5 ms of every start), and the primary's code loads only when there are workers to run.
   const isWorker = process.send !== undefined && (await import('node:cluster')).default.isWorker;
@@ -30,6 +29,20 @@ async function main(): Promise<void> {
   checkEmbeddedDatabase(settings, modules, workers);
   if (workers > 1) (await import('./primary.js')).runPrimary(workers, logger, settings.shutdownTimeoutMs);
   else await serve(settings, modules, logger, isWorker);
+}
+
+/**
+ * Standard output as pino's destination: sonic-boom, writing asynchronously to keep logging off
+ * the request path (pino flushes it on exit), fed each line as a Buffer. Fed strings, sonic-boom
+ * measures the byte length of all it holds on every line, which costs about twice the rest of an
+ * access-log line under load (docs/benchmarks.md); in its buffer mode it adds lengths instead.
+ */
+function stdoutInBuffers(): pino.DestinationStream {
+  const destination = pino.destination({ sync: false, contentMode: 'buffer' });
+  // Typed for strings only; in buffer mode, write takes Buffers.
+  const writeBuffer = (destination.write as unknown as (chunk: Buffer) => boolean).bind(destination);
+  destination.write = (line: string) => writeBuffer(Buffer.from(line));
+  return destination;
 }
 
 async function serve(settings: Settings, modules: MountedModule[], logger: Logger, isWorker: boolean): Promise<void> {
