@@ -11,10 +11,10 @@ export const nameParams = {
 
 /** The blueprint's routes, relative to whatever prefix the host mounts them at. */
 export const blueprintRoutes: FastifyPluginAsync = async (app) => {
-  app.get('/', { schema: { summary: 'Greet anyone', response: textResponses('`Hallo!`') } }, () => sayHallo());
+  app.get('/', { schema: { summary: 'Greet anyone', response: textResponses('`Hallo!`') } }, async () => sayHallo());
   app.get<{ Params: { name: string } }>(
     '/:name/',
     { schema: { summary: 'Greet someone by name', params: nameParams, response: textResponses('`Hallo <name>!`') } },
-    (request) => sayHallo(request.params.name),
+    async (request) => sayHallo(request.params.name),
   );
 };

@@ -14,7 +14,7 @@ const nameParams = {
 
 /** The service's own greetings at the root, as in the tutorial's RootREST. */
 export const greetingRoutes: FastifyPluginAsync = async (app) => {
-  app.get('/', { schema: { summary: 'Greet anyone', response: textResponses('`Hallo from CORE!`') } }, () =>
+  app.get('/', { schema: { summary: 'Greet anyone', response: textResponses('`Hallo from CORE!`') } }, async () =>
     sayHallo(),
   );
   app.get<{ Params: { name: string } }>(
@@ -26,6 +26,6 @@ export const greetingRoutes: FastifyPluginAsync = async (app) => {
         response: textResponses('`Hallo <name> from CORE!`'),
       },
     },
-    (request) => sayHallo(request.params.name),
+    async (request) => sayHallo(request.params.name),
   );
 };
