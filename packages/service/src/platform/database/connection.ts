@@ -160,26 +160,32 @@ export function embeddedConnection(open: () => Promise<PGlite>): Connection {
     exec: async (sql) => void (await db.exec(sql)),
   });
   let current: string | undefined;
+  /** The database, set to the scope's schema. */
+  const scoped = async (scope: Scope) => {
+    const db = await database();
+    if (current !== scope.schema) {
+      current = undefined;
+      await db.exec(`SET search_path TO ${identifier(scope.schema)}`);
+      current = scope.schema;
+    }
+    return db;
+  };
   let last: Promise<unknown> = Promise.resolve();
+  /** Runs `run` after every use before it. */
+  const inTurn = <T>(run: () => Promise<T>): Promise<T> => {
+    const result = last.then(run, run);
+    last = result.catch(() => undefined);
+    return result;
+  };
   return {
     kind: 'embedded',
-    use(scope, work, transaction) {
-      const run = async () => {
-        const db = await database();
-        if (current !== scope.schema) {
-          current = undefined;
-          await db.exec(`SET search_path TO ${identifier(scope.schema)}`);
-          current = scope.schema;
-        }
+    use: (scope, work, transaction) =>
+      inTurn(async () => {
+        const db = await scoped(scope);
         return transaction ? db.transaction((tx) => work(queryable(tx))) : work(queryable(db));
-      };
-      const result = last.then(run, run);
-      last = result.catch(() => undefined);
-      return result;
-    },
-    query(scope, sql, params) {
-      return this.use(scope, (queryable) => queryable.query(sql, params), false);
-    },
+      }),
+    query: <Row>(scope: Scope, sql: string, params: readonly unknown[]) =>
+      inTurn(async () => (await (await scoped(scope)).query<Row>(sql, params as unknown[])).rows),
     close: async () => {
       if (opening) await (await opening).close();
     },
