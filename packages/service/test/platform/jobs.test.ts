@@ -53,3 +53,22 @@ test('a run that fails is retried after a back-off, then left dead; metrics and 
   assert.match(exposition, /^job_duration_seconds_count\{module="@simple-rest\/service",job="flaky"\} 2$/m);
   await assert.rejects(app.platform.jobs.queueFor(failing).enqueue('unknown'), /does not declare/);
 });
+
+test('with the embedded database, a run the process enqueues is claimed at once, not at the next look', async (t) => {
+  let ran = 0;
+  const oneOff = defineModule({
+    packageJson: new URL('../../package.json', import.meta.url),
+    defaultPrefix: '/one-off',
+    openapi: { tag: 'one-off', description: 'A module with a job that only runs when enqueued' },
+    jobs: { once: { timeoutMs: 5000 } },
+    create: () => ({ routes: async () => undefined, jobHandlers: { once: async () => void ran++ } }),
+  });
+  const app = await buildApp({ modules: [{ module: oneOff, prefix: '/one-off' }] });
+  t.after(() => app.close());
+  await app.platform.prepare(app.log);
+  // The looks never come: only the enqueue itself can start the run.
+  t.mock.timers.enable({ apis: ['setInterval'] });
+  app.platform.jobs.start();
+  await app.platform.jobs.queueFor(oneOff).enqueue('once');
+  await waitFor(async () => ran === 1, { what: 'the enqueued run', intervalMs: 20 });
+});

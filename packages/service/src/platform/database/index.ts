@@ -75,6 +75,11 @@ export class DatabaseService {
     this.#log = log;
   }
 
+  /** True for the embedded database, which one process uses at a time (main.ts refuses more). */
+  get embedded(): boolean {
+    return this.#settings.url === undefined;
+  }
+
   /** True once a module has asked for a schema. */
   get inUse(): boolean {
     return this.#schemas.size > 0;

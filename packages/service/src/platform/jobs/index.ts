@@ -14,8 +14,14 @@ export interface JobSettings {
   readonly catchUp: number;
 }
 
-/** How often each instance looks for due fire times and runs to claim. */
-const POLL_MS = 250;
+/**
+ * How often each instance looks for due fire times and runs to claim. With PostgreSQL, often:
+ * any instance may add work. With the embedded database, this process is the only one, and a
+ * claim costs it about 1 ms of its own CPU (PGlite runs in it; under load, ticks every 250 ms cost
+ * the notes' reads about 9 %, docs/benchmarks.md), so it looks once a second, and claims at once
+ * what it enqueues itself.
+ */
+const POLL_MS = { postgres: 250, embedded: 1000 } as const;
 /** A fire time this far behind is missed, not late: past it, `catchUp` decides. */
 const LATE_MS = 10_000;
 /** Runs one instance takes on at once. */
@@ -114,6 +120,7 @@ export class JobService {
             JSON.stringify(payload ?? null),
           ]),
         );
+        if (this.#timer !== undefined) void this.#tick();
       },
     };
   }
@@ -143,7 +150,7 @@ export class JobService {
   start(): void {
     if (this.#jobs.size === 0 || this.#timer !== undefined) return;
     this.#metrics = jobMetrics();
-    this.#timer = setInterval(() => void this.#tick(), POLL_MS);
+    this.#timer = setInterval(() => void this.#tick(), POLL_MS[this.#database.embedded ? 'embedded' : 'postgres']);
     this.#timer.unref();
   }
 
