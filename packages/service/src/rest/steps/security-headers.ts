@@ -12,7 +12,7 @@ const helmetOptions = {
 /**
  * The headers helmet sets for these options. They use no per-request input (no CSP nonces),
  * so helmet computes them once here instead of running its middleware on every request, and
- * they are set with the other fixed headers in one call (step.ts; docs/benchmarks.md).
+ * they are set with the other headers of every answer in one piece (step.ts; docs/benchmarks.md).
  */
 export const SECURITY_HEADERS: Readonly<Record<string, string>> = (() => {
   const headers: Record<string, string> = {};
