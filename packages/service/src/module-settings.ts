@@ -1,9 +1,6 @@
-import type { RestModule, Setting, SettingValue } from '@simple-rest/module-contract';
+import type { RestModule, Setting } from '@simple-rest/module-contract';
 import { configSchema, type EnvironmentSchema, invalidConfiguration, validateEnvironment } from './config.js';
-import type { MountedModule } from './modules.js';
-
-/** A module's settings as it receives them, by variable name. */
-export type ModuleSettings = Readonly<Record<string, SettingValue>>;
+import type { ModuleSettings, MountedModule } from './modules.js';
 
 /** What a setting allows, in the words a start-up error and the settings table use. */
 export function allowedValues(setting: Setting): string {

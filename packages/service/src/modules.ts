@@ -1,11 +1,20 @@
 import { existsSync, readFileSync } from 'node:fs';
 import { dirname, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
-import { CONTRACT_VERSION, isRestModule, type Prefix, type RestModule, SINCE_0_2 } from '@simple-rest/module-contract';
+import {
+  CONTRACT_VERSION,
+  isRestModule,
+  type Prefix,
+  type RestModule,
+  type SettingValue,
+  SINCE_0_2,
+} from '@simple-rest/module-contract';
 // The function alone, not semver's index, which builds every one of them at start.
 import satisfies from 'semver/functions/satisfies.js';
 import { invalidConfiguration, type ModuleSpec } from './config.js';
-import type { ModuleSettings } from './module-settings.js';
+
+/** A module's settings as it receives them, by variable name (read by module-settings.ts). */
+export type ModuleSettings = Readonly<Record<string, SettingValue>>;
 
 export interface MountedModule {
   readonly module: RestModule;
