@@ -1,6 +1,9 @@
 // How buildApp composes: the plugins come before every route, so each sees all of them.
 import assert from 'node:assert/strict';
 import { test } from 'node:test';
+import Fastify, { type FastifyInstance } from 'fastify';
+import corsPreflight from '../../src/rest/plugins/cors-preflight.js';
+import errors from '../../src/rest/plugins/errors.js';
 import { buildTestApp, recordingRoutes } from '../support/app.js';
 
 test('every route is in the route table, in the OpenAPI document (unless hidden) and measured: no plugin comes after a route', async (t) => {
@@ -40,5 +43,17 @@ test('every route is in the route table, in the OpenAPI document (unless hidden)
       [route.options.onResponse ?? []].flat().length > 0,
       `${String(route.method)} ${route.url} is not measured`,
     );
+  }
+});
+
+test('a plugin registered before one it reads fails at start-up, naming what is missing', async (t) => {
+  const withoutRouteTable = [
+    (app: FastifyInstance) => app.register(errors),
+    (app: FastifyInstance) => app.register(corsPreflight, { origins: '*' }),
+  ];
+  for (const register of withoutRouteTable) {
+    const app = Fastify();
+    t.after(() => app.close());
+    await assert.rejects(async () => register(app).ready(), /simple-rest-route-table/);
   }
 });

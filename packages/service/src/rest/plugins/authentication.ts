@@ -52,23 +52,26 @@ const BEARER = /^Bearer +([A-Za-z0-9\-._~+/]+=*)$/i;
  * nothing and never answer 401. `disabled` lets every request through (AUTH_DISABLED=true); no
  * verifier at all refuses every request to a protected route.
  */
-const authentication = fp<{ verifier: TokenVerifier | 'disabled' | undefined }>(async (app, { verifier }) => {
-  app.decorateRequest('auth', undefined);
-  const protectedRoutes: ProtectedRoute[] = [];
-  app.decorate('protectedRoutes', protectedRoutes);
-  app.addHook('onRoute', (route) => {
-    const scopes = route.config?.scopes ?? [];
-    if (scopes.length === 0) return;
-    for (const method of [route.method].flat()) protectedRoutes.push({ method, url: route.url, scopes, route });
-    if (verifier === 'disabled') return;
-    // Prepended: who is calling is settled before anything the route itself does.
-    route.onRequest = [authenticate(verifier, scopes), ...[route.onRequest ?? []].flat()];
-  });
-  if (verifier !== 'disabled' && verifier !== undefined) {
-    app.addHook('onReady', async () => verifier.start(app.log));
-    app.addHook('onClose', async () => verifier.stop());
-  }
-});
+const authentication = fp<{ verifier: TokenVerifier | 'disabled' | undefined }>(
+  async (app, { verifier }) => {
+    app.decorateRequest('auth', undefined);
+    const protectedRoutes: ProtectedRoute[] = [];
+    app.decorate('protectedRoutes', protectedRoutes);
+    app.addHook('onRoute', (route) => {
+      const scopes = route.config?.scopes ?? [];
+      if (scopes.length === 0) return;
+      for (const method of [route.method].flat()) protectedRoutes.push({ method, url: route.url, scopes, route });
+      if (verifier === 'disabled') return;
+      // Prepended: who is calling is settled before anything the route itself does.
+      route.onRequest = [authenticate(verifier, scopes), ...[route.onRequest ?? []].flat()];
+    });
+    if (verifier !== 'disabled' && verifier !== undefined) {
+      app.addHook('onReady', async () => verifier.start(app.log));
+      app.addHook('onClose', async () => verifier.stop());
+    }
+  },
+  { name: 'simple-rest-authentication' },
+);
 
 function authenticate(verifier: TokenVerifier | undefined, scopes: readonly string[]): onRequestHookHandler {
   const needed = scopes.join(' ');

@@ -31,38 +31,41 @@ const ALWAYS_ALLOWED_HEADERS = ['Content-Type', 'Authorization'];
  * preflight allows the methods its path really has and the headers its routes declare, from the
  * route table (plugins/route-table.ts, registered before).
  */
-const corsPreflight = fp<{ origins: CorsOrigins }>(async (app, { origins }) => {
-  const origin = origins === '*' ? '*' : [...origins];
-  const { routeTable } = app;
-  // A route that documents headers in its answers exposes them as well: its own hook replaces
-  // the header every answer gets (steps/cors-headers.ts), after it.
-  app.addHook('onRoute', (route) => {
-    const documented = documentedResponseHeaders(route.schema?.response);
-    if (documented.length === 0) return;
-    const exposed = [EXPOSED_HEADERS, ...documented].join(', ');
-    const expose: onRequestHookHandler = (_request, reply, done) => {
-      reply.header('access-control-expose-headers', exposed);
-      done();
-    };
-    route.onRequest = [expose, ...[route.onRequest ?? []].flat()];
-  });
-  await app.register(async (scope) => {
-    await scope.register(cors, {
-      delegator: (request, callback) => {
-        const [path = ''] = request.url.split('?', 1);
-        const entry = routeTable.at(path);
-        callback(null, {
-          origin,
-          methods: entry ? [...entry.methods].sort() : [],
-          allowedHeaders: [...ALWAYS_ALLOWED_HEADERS, ...(entry?.headers ?? [])],
-          exposedHeaders: [EXPOSED_HEADERS],
-          // A bare OPTIONS (no Origin or Access-Control-Request-Method) gets the same 204, rather
-          // than a plain-text 400 outside our problem-JSON errors (found by the property tests).
-          strictPreflight: false,
-        });
-      },
+const corsPreflight = fp<{ origins: CorsOrigins }>(
+  async (app, { origins }) => {
+    const origin = origins === '*' ? '*' : [...origins];
+    const { routeTable } = app;
+    // A route that documents headers in its answers exposes them as well: its own hook replaces
+    // the header every answer gets (steps/cors-headers.ts), after it.
+    app.addHook('onRoute', (route) => {
+      const documented = documentedResponseHeaders(route.schema?.response);
+      if (documented.length === 0) return;
+      const exposed = [EXPOSED_HEADERS, ...documented].join(', ');
+      const expose: onRequestHookHandler = (_request, reply, done) => {
+        reply.header('access-control-expose-headers', exposed);
+        done();
+      };
+      route.onRequest = [expose, ...[route.onRequest ?? []].flat()];
     });
-  });
-});
+    await app.register(async (scope) => {
+      await scope.register(cors, {
+        delegator: (request, callback) => {
+          const [path = ''] = request.url.split('?', 1);
+          const entry = routeTable.at(path);
+          callback(null, {
+            origin,
+            methods: entry ? [...entry.methods].sort() : [],
+            allowedHeaders: [...ALWAYS_ALLOWED_HEADERS, ...(entry?.headers ?? [])],
+            exposedHeaders: [EXPOSED_HEADERS],
+            // A bare OPTIONS (no Origin or Access-Control-Request-Method) gets the same 204, rather
+            // than a plain-text 400 outside our problem-JSON errors (found by the property tests).
+            strictPreflight: false,
+          });
+        },
+      });
+    });
+  },
+  { name: 'simple-rest-cors-preflight', dependencies: ['simple-rest-route-table'] },
+);
 
 export default corsPreflight;

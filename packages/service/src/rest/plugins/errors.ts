@@ -12,24 +12,27 @@ import { redirectToSlashed } from './trailing-slash.js';
  * matches gets Flask's 405 or 308 from the route table (registered before), else 404, before
  * its body is read. Errors before routing are answered alike (server-options/framework-errors.ts).
  */
-const errors = fp(async (app) => {
-  app.setErrorHandler(answerError);
-  const answer = answerUnrouted(app);
-  const answerAndCount = async (request: FastifyRequest, reply: FastifyReply) => {
-    await answer(request, reply);
-    // Counted in /metrics when the metrics plugin is there (the service has it; a bare test app may not).
-    if (app.hasDecorator('observeUnrouted')) app.observeUnrouted(request, reply);
-    return reply;
-  };
-  // In a scope of its own, so that its onRequest hook is the not-found context's alone: a request
-  // no route takes is answered as it arrives, before its body is read (a parse error or a 413
-  // would otherwise hide the 404 or 405). The scope takes the root's hooks when it is registered:
-  // the steps, added before this plugin, run first. The handler stays for reply.callNotFound().
-  await app.register(async (unrouted) => {
-    unrouted.addHook('onRequest', answerAndCount);
-    unrouted.setNotFoundHandler(answerAndCount);
-  });
-});
+const errors = fp(
+  async (app) => {
+    app.setErrorHandler(answerError);
+    const answer = answerUnrouted(app);
+    const answerAndCount = async (request: FastifyRequest, reply: FastifyReply) => {
+      await answer(request, reply);
+      // Counted in /metrics when the metrics plugin is there (the service has it; a bare test app may not).
+      if (app.hasDecorator('observeUnrouted')) app.observeUnrouted(request, reply);
+      return reply;
+    };
+    // In a scope of its own, so that its onRequest hook is the not-found context's alone: a request
+    // no route takes is answered as it arrives, before its body is read (a parse error or a 413
+    // would otherwise hide the 404 or 405). The scope takes the root's hooks when it is registered:
+    // the steps, added before this plugin, run first. The handler stays for reply.callNotFound().
+    await app.register(async (unrouted) => {
+      unrouted.addHook('onRequest', answerAndCount);
+      unrouted.setNotFoundHandler(answerAndCount);
+    });
+  },
+  { name: 'simple-rest-errors', dependencies: ['simple-rest-route-table'] },
+);
 
 export default errors;
 

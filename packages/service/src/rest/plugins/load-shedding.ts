@@ -15,20 +15,23 @@ const Overloaded = createError('FST_UNDER_PRESSURE', 'Service Unavailable', 503)
  * shedding then would turn away the first requests of an instance just marked ready. Readings
  * count from two samples after the app is ready, by when one whole sample has begun after it.
  */
-const loadShedding = fp<{ maxEventLoopDelayMs: number }>(async (app, { maxEventLoopDelayMs }) => {
-  let readingsCountFrom = Number.POSITIVE_INFINITY;
-  app.addHook('onReady', async () => {
-    readingsCountFrom = performance.now() + 2 * SAMPLE_INTERVAL_MS;
-  });
-  await app.register(underPressure, {
-    maxEventLoopDelay: maxEventLoopDelayMs,
-    sampleInterval: SAMPLE_INTERVAL_MS,
-    pressureHandler: (_request, reply) => {
-      if (performance.now() < readingsCountFrom) return undefined; // served
-      reply.header('retry-after', 1);
-      return Promise.reject(new Overloaded());
-    },
-  });
-});
+const loadShedding = fp<{ maxEventLoopDelayMs: number }>(
+  async (app, { maxEventLoopDelayMs }) => {
+    let readingsCountFrom = Number.POSITIVE_INFINITY;
+    app.addHook('onReady', async () => {
+      readingsCountFrom = performance.now() + 2 * SAMPLE_INTERVAL_MS;
+    });
+    await app.register(underPressure, {
+      maxEventLoopDelay: maxEventLoopDelayMs,
+      sampleInterval: SAMPLE_INTERVAL_MS,
+      pressureHandler: (_request, reply) => {
+        if (performance.now() < readingsCountFrom) return undefined; // served
+        reply.header('retry-after', 1);
+        return Promise.reject(new Overloaded());
+      },
+    });
+  },
+  { name: 'simple-rest-load-shedding' },
+);
 
 export default loadShedding;

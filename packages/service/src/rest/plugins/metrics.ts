@@ -120,34 +120,37 @@ export const UNROUTED = '(unrouted)';
  * prom-client's registry is global: it is emptied when an app starts, so a second app built in
  * the same process (as the tests do) does not fail on metrics registered twice.
  */
-const metrics = fp(async (app) => {
-  register.clear();
-  collectDefaultMetrics();
-  const histogram = new Histogram({
-    name: DURATION_NAME,
-    help: DURATION_HELP,
-    labelNames: ['method', 'route', 'status_code', 'module'] as const,
-  });
-  app.decorate('metricsRegistry', register);
-  const unrouted = new RouteDurations(histogram, UNROUTED, () => '');
-  app.decorate('observeUnrouted', (request: FastifyRequest, reply: FastifyReply) => {
-    if (!UNMEASURED_METHODS.has(request.method)) {
-      unrouted.observe(request.method, reply.statusCode, reply.elapsedTime / 1000);
-    }
-  });
-  app.addHook('onRoute', (route) => {
-    if ([route.method].flat().every((method) => UNMEASURED_METHODS.has(method))) return;
-    // rest/routes/modules.ts tags the route with its module after this hook has run, on these
-    // same options: the tag is read when an observer is first made, not per answer
-    // (request.routeOptions builds an object on every read).
-    const durations = new RouteDurations(histogram, route.url, () => route.config?.servedBy?.name ?? '');
-    const observe: onResponseHookHandler = (request, reply, done) => {
-      if (!UNMEASURED_METHODS.has(request.method))
-        durations.observe(request.method, reply.statusCode, reply.elapsedTime / 1000);
-      done();
-    };
-    route.onResponse = [...[route.onResponse ?? []].flat(), observe];
-  });
-});
+const metrics = fp(
+  async (app) => {
+    register.clear();
+    collectDefaultMetrics();
+    const histogram = new Histogram({
+      name: DURATION_NAME,
+      help: DURATION_HELP,
+      labelNames: ['method', 'route', 'status_code', 'module'] as const,
+    });
+    app.decorate('metricsRegistry', register);
+    const unrouted = new RouteDurations(histogram, UNROUTED, () => '');
+    app.decorate('observeUnrouted', (request: FastifyRequest, reply: FastifyReply) => {
+      if (!UNMEASURED_METHODS.has(request.method)) {
+        unrouted.observe(request.method, reply.statusCode, reply.elapsedTime / 1000);
+      }
+    });
+    app.addHook('onRoute', (route) => {
+      if ([route.method].flat().every((method) => UNMEASURED_METHODS.has(method))) return;
+      // rest/routes/modules.ts tags the route with its module after this hook has run, on these
+      // same options: the tag is read when an observer is first made, not per answer
+      // (request.routeOptions builds an object on every read).
+      const durations = new RouteDurations(histogram, route.url, () => route.config?.servedBy?.name ?? '');
+      const observe: onResponseHookHandler = (request, reply, done) => {
+        if (!UNMEASURED_METHODS.has(request.method))
+          durations.observe(request.method, reply.statusCode, reply.elapsedTime / 1000);
+        done();
+      };
+      route.onResponse = [...[route.onResponse ?? []].flat(), observe];
+    });
+  },
+  { name: 'simple-rest-metrics' },
+);
 
 export default metrics;

@@ -41,22 +41,25 @@ const NO_COMPILERS = {
  * asked for, in an app of its own given the same routes: about 10 ms of every start otherwise
  * (docs/benchmarks.md).
  */
-const openapi = fp<{ modules: readonly MountedModule[]; issuer?: string }>(async (app, { modules, issuer }) => {
-  app.addSchema(PROBLEM);
-  const routes: RouteOptions[] = [];
-  const scopes: FastifyInstance[] = [app];
-  app.addHook('onRoute', (route) => {
-    routes.push(route);
-  });
-  app.addHook('onRegister', (scope) => {
-    scopes.push(scope);
-  });
-  let document: Promise<OpenApiDocument> | undefined;
-  app.decorate('openapi', () => {
-    document ??= documentOf(routes, scopes, swaggerOptions(modules, issuer));
-    return document;
-  });
-});
+const openapi = fp<{ modules: readonly MountedModule[]; issuer?: string }>(
+  async (app, { modules, issuer }) => {
+    app.addSchema(PROBLEM);
+    const routes: RouteOptions[] = [];
+    const scopes: FastifyInstance[] = [app];
+    app.addHook('onRoute', (route) => {
+      routes.push(route);
+    });
+    app.addHook('onRegister', (scope) => {
+      scopes.push(scope);
+    });
+    let document: Promise<OpenApiDocument> | undefined;
+    app.decorate('openapi', () => {
+      document ??= documentOf(routes, scopes, swaggerOptions(modules, issuer));
+      return document;
+    });
+  },
+  { name: 'simple-rest-openapi' },
+);
 
 /** An app with @fastify/swagger and the host's routes and shared schemas, for their document. */
 async function documentOf(

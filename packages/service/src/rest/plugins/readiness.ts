@@ -12,8 +12,11 @@ declare module 'fastify' {
 }
 
 /** Readiness state, shared by /readyz, shutdown and steps/connection-close.ts. */
-const readiness = fp(async (app) => {
-  app.decorate('readiness', { draining: false });
-});
+const readiness = fp(
+  async (app) => {
+    app.decorate('readiness', { draining: false });
+  },
+  { name: 'simple-rest-readiness' },
+);
 
 export default readiness;

@@ -24,21 +24,24 @@ function hasBody(headers: Record<string, string | string[] | undefined>): boolea
  * mangled). A route may lower the service's body limit (`bodyLimit`), never raise it; past the
  * limit Fastify answers 413. Checked per route, so routes without a body pay nothing.
  */
-const requestBodies = fp<{ bodyLimitBytes: number }>(async (app, { bodyLimitBytes }) => {
-  app.addContentTypeParser(JSON_SUFFIX, { parseAs: 'string' }, app.getDefaultJsonParser('error', 'error'));
-  app.addHook('onRoute', (route) => {
-    if (route.bodyLimit !== undefined) route.bodyLimit = Math.min(route.bodyLimit, bodyLimitBytes);
-    if (route.schema?.body === undefined) return;
-    const accepted = new Set((route.schema.consumes ?? DEFAULT_CONSUMES).map((type) => type.toLowerCase()));
-    const checkMediaType: preParsingHookHandler = (request, _reply, payload, done) => {
-      if (!hasBody(request.headers)) return done(null, payload);
-      const problem = mediaTypeProblem(request.headers['content-type'], accepted);
-      if (problem === undefined) done(null, payload);
-      else done(new UnsupportedMediaType(problem));
-    };
-    route.preParsing = [checkMediaType, ...[route.preParsing ?? []].flat()];
-  });
-});
+const requestBodies = fp<{ bodyLimitBytes: number }>(
+  async (app, { bodyLimitBytes }) => {
+    app.addContentTypeParser(JSON_SUFFIX, { parseAs: 'string' }, app.getDefaultJsonParser('error', 'error'));
+    app.addHook('onRoute', (route) => {
+      if (route.bodyLimit !== undefined) route.bodyLimit = Math.min(route.bodyLimit, bodyLimitBytes);
+      if (route.schema?.body === undefined) return;
+      const accepted = new Set((route.schema.consumes ?? DEFAULT_CONSUMES).map((type) => type.toLowerCase()));
+      const checkMediaType: preParsingHookHandler = (request, _reply, payload, done) => {
+        if (!hasBody(request.headers)) return done(null, payload);
+        const problem = mediaTypeProblem(request.headers['content-type'], accepted);
+        if (problem === undefined) done(null, payload);
+        else done(new UnsupportedMediaType(problem));
+      };
+      route.preParsing = [checkMediaType, ...[route.preParsing ?? []].flat()];
+    });
+  },
+  { name: 'simple-rest-request-bodies' },
+);
 
 /** Why a Content-Type is refused, or undefined when the route takes it. */
 function mediaTypeProblem(header: string | undefined, accepted: ReadonlySet<string>): string | undefined {

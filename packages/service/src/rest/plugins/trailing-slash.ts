@@ -8,14 +8,17 @@ import { isPrefixRoot } from './route-table.js';
  * method. Every other slash-less path matches no route, and the not-found handler redirects it
  * from the route table (answerUnrouted in errors.ts).
  */
-const trailingSlash = fp(async (app) => {
-  app.addHook('onRoute', (route) => {
-    if (isPrefixRoot(route)) {
-      // One options object serves both routes: the hook redirects `/x` and lets `/x/` through.
-      route.onRequest = [redirectIfSlashless, ...[route.onRequest ?? []].flat()];
-    }
-  });
-});
+const trailingSlash = fp(
+  async (app) => {
+    app.addHook('onRoute', (route) => {
+      if (isPrefixRoot(route)) {
+        // One options object serves both routes: the hook redirects `/x` and lets `/x/` through.
+        route.onRequest = [redirectIfSlashless, ...[route.onRequest ?? []].flat()];
+      }
+    });
+  },
+  { name: 'simple-rest-trailing-slash' },
+);
 
 async function redirectIfSlashless(request: FastifyRequest, reply: FastifyReply): Promise<void> {
   const [path = ''] = request.url.split('?', 1);
