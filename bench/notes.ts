@@ -8,6 +8,7 @@ import type { ChildProcess } from 'node:child_process';
 import { join } from 'node:path';
 import { freePort, startPostgres, waitFor } from '@simple-rest/testing';
 import pg from 'pg';
+import { startLocalIssuer } from '../scripts/local-issuer.js';
 import { cpuPerRequest } from './cpu.js';
 import { start, stop } from './processes.js';
 import { type BenchServer, SERVICE_BUNDLE } from './servers.js';
@@ -46,14 +47,15 @@ const OPERATIONS = [
 ] as const;
 
 /** Writes the 100 notes the GET script reads, waiting (up to 30 s: the embedded database opens slowly) for the server. */
-async function seed(server: BenchServer, port: number): Promise<void> {
+async function seed(server: NotesServer, port: number): Promise<void> {
+  const [name = '', value = ''] = server.header?.split(': ', 2) ?? [];
   for (let id = 1; id <= 100; id++) {
     await waitFor(
       async () => {
         const res = await fetch(`http://127.0.0.1:${port}/notes/bench-${id}/`, {
           method: 'PUT',
           body: '{"text":"Buy milk, eggs and bread"}',
-          headers: { 'content-type': 'application/json' },
+          headers: { 'content-type': 'application/json', ...(server.header && { [name]: value }) },
         });
         return res.status === 200 || res.status === 201;
       },
@@ -62,31 +64,45 @@ async function seed(server: BenchServer, port: number): Promise<void> {
   }
 }
 
-type NotesServer = BenchServer & { readonly database: string; readonly ceiling: boolean };
+type NotesServer = BenchServer & {
+  readonly database: string;
+  readonly ceiling: boolean;
+  /** A header every request carries: the bearer token, where the servers check one. */
+  readonly header?: string;
+};
+
+/** Where the servers check tokens: the issuer's settings, and the header that carries a token. */
+interface TokenCheck {
+  readonly env: Record<string, string>;
+  readonly header: string;
+}
 
 /**
  * The ceiling, the service and each `--compare` bundle on one database, each with its own (a
- * database apart on PostgreSQL: `env(name)` gives its settings).
+ * database apart on PostgreSQL: `env(name)` gives its settings). With `tokens`, every server
+ * checks the token each request carries (the ceiling with jose, the service as configured).
  */
 function group(
   database: string,
   compare: readonly string[],
   env: (name: string) => Record<string, string>,
+  tokens?: TokenCheck,
 ): NotesServer[] {
   const service = (name: string, bundle: string, databaseEnv: Record<string, string>): NotesServer => ({
     name: `${name}, ACCESS_LOG=off, ${database}`,
     database,
     ceiling: false,
     command: [process.execPath, bundle],
-    // Without tokens, as the ceiling has none: this measures the module and its database. The
-    // one module gets the whole pool of 10, as the ceiling and the notes' own pool before had.
+    // Without tokens unless the ceiling checks them too: this measures the module and its
+    // database. The one module gets the whole pool of 10, as the ceiling and the notes' own pool before had.
     env: {
       MODULES: '@simple-rest/notes',
       ACCESS_LOG: 'off',
-      AUTH_DISABLED: 'true',
+      ...(tokens ? tokens.env : { AUTH_DISABLED: 'true' }),
       DATABASE_MODULE_CONNECTIONS: '10',
       ...databaseEnv,
     },
+    ...(tokens && { header: tokens.header }),
   });
   return [
     {
@@ -94,7 +110,8 @@ function group(
       database,
       ceiling: true,
       command: [process.execPath, 'bench/servers/node-http-notes.mjs'],
-      env: env('ceiling'),
+      env: { ...env('ceiling'), ...tokens?.env },
+      ...(tokens && { header: tokens.header }),
     },
     service('simple-rest notes', SERVICE_BUNDLE, env('service')),
     ...compare.map((folder, index) => {
@@ -106,22 +123,39 @@ function group(
   ];
 }
 
-async function notesServers(compare: readonly string[]): Promise<{ servers: NotesServer[]; close(): void }> {
+/**
+ * The servers on each database: the embedded one, and where PostgreSQL is installed, PostgreSQL,
+ * then PostgreSQL with a token on every request, verified by each server with a local issuer's
+ * keys (scripts/local-issuer.ts), beside a ceiling that verifies it with jose.
+ */
+async function notesServers(compare: readonly string[]): Promise<{ servers: NotesServer[]; close(): Promise<void> }> {
   const embedded = group('embedded (PGlite)', compare, () => ({}));
   const postgres = await startPostgres();
   if (postgres === undefined) {
     console.log('bench notes: PostgreSQL is not installed (apt-get install postgresql): the embedded database only');
-    return { servers: embedded, close: () => undefined };
+    return { servers: embedded, close: async () => undefined };
   }
   const admin = new pg.Client(postgres.url);
   await admin.connect();
-  for (const name of ['ceiling', 'service', ...compare.map((_, index) => `compare${index}`)])
+  for (const name of ['ceiling', 'service', 'token_ceiling', 'token_service', ...compare.map((_, i) => `compare${i}`)])
     await admin.query(`CREATE DATABASE ${name}`);
   await admin.end();
   const url = (name: string) => ({ DATABASE_URL: postgres.url.replace(/\/postgres$/, `/${name}`) });
+  const issuer = await startLocalIssuer({ scopes: ['notes:read', 'notes:write'] });
+  const tokens: TokenCheck = {
+    env: { AUTH_ISSUER: issuer.issuer, AUTH_AUDIENCE: issuer.audience },
+    header: `Authorization: Bearer ${await issuer.token(['notes:read', 'notes:write'])}`,
+  };
   return {
-    servers: [...group('PostgreSQL', compare, url), ...embedded],
-    close: () => postgres.remove(),
+    servers: [
+      ...group('PostgreSQL', compare, url),
+      ...group('PostgreSQL, a token on each request', [], (name) => url(`token_${name}`), tokens),
+      ...embedded,
+    ],
+    close: async () => {
+      await issuer.close();
+      postgres.remove();
+    },
   };
 }
 
@@ -139,7 +173,8 @@ export async function benchNotes(options: NotesBenchOptions): Promise<NotesResul
       if (slice < 0 && options.smoke) continue; // slice -1 warms every server up, and is not counted
       for (const [operation, script] of OPERATIONS) {
         for (const { server, port, child } of rotated(running, Math.max(slice, 0))) {
-          const wrk = { connections: options.connections, script, pinned: options.pinned };
+          const { connections, pinned } = options;
+          const wrk = { connections, script, pinned, ...(server.header && { header: server.header }) };
           const load = await cpuPerRequest(child.pid ?? 0, () => runWrk(port, slice < 0 ? 1 : options.durationS, wrk));
           if (slice < 0) continue;
           const key = `${server.name}|${operation}`;
@@ -152,7 +187,7 @@ export async function benchNotes(options: NotesBenchOptions): Promise<NotesResul
     }
   } finally {
     await Promise.all(running.map(({ child }) => stop(child)));
-    close();
+    await close();
   }
   return servers.flatMap((server) =>
     OPERATIONS.map(([operation]) => {

@@ -19,6 +19,8 @@ export interface WrkOptions {
   /** A Lua script that chooses each request (bench/*.lua); without one, every request is `path`. */
   readonly script?: string;
   readonly path?: string;
+  /** A header every request carries, `Name: value` (a bearer token). */
+  readonly header?: string;
   /** Run wrk on core 1, the servers being on core 0. */
   readonly pinned: boolean;
 }
@@ -30,7 +32,7 @@ const execFileAsync = promisify(execFile);
 export async function runWrk(
   port: number,
   seconds: number,
-  { connections, script, path = '/', pinned }: WrkOptions,
+  { connections, script, path = '/', header, pinned }: WrkOptions,
 ): Promise<Load> {
   const pin = pinned ? ['/usr/bin/taskset', '-c', '1'] : [];
   const [file = '', ...args] = [
@@ -44,6 +46,7 @@ export async function runWrk(
     `${seconds}s`,
     '--latency',
     ...(script ? ['--script', script] : []),
+    ...(header ? ['--header', header] : []),
     `http://127.0.0.1:${port}${path}`,
   ];
   const { stdout } = await execFileAsync(file, args, { encoding: 'utf8' });

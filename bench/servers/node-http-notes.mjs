@@ -2,9 +2,31 @@
 // statement per request, the same SQL), answering GET and PUT /notes/{id}/ with the same JSON
 // body, ETag and headers. PostgreSQL through a pg pool of 10 when DATABASE_URL is set,
 // else the embedded PostgreSQL (PGlite) in memory. No validation, no logs, no routing library.
+// With AUTH_ISSUER and AUTH_AUDIENCE, each request needs a bearer token that jose verifies with
+// the issuer's keys (fetched once) and that grants notes:read (GET) or notes:write (PUT).
 import { randomUUID } from 'node:crypto';
 import { createServer } from 'node:http';
 import { SAME_FOR_EVERY_RESPONSE } from './same-headers.mjs';
+
+const { AUTH_ISSUER: issuer, AUTH_AUDIENCE: audience } = process.env;
+const verify = issuer
+  ? await (async () => {
+      const { createLocalJWKSet, jwtVerify } = await import('jose');
+      const { jwks_uri } = await (await fetch(`${issuer}/.well-known/openid-configuration`)).json();
+      const keys = createLocalJWKSet(await (await fetch(jwks_uri)).json());
+      return async (authorization, scope) => {
+        if (!authorization?.startsWith('Bearer ')) return false;
+        try {
+          const { payload } = await jwtVerify(authorization.slice(7), keys, { issuer, audience });
+          return String(payload.scope ?? '')
+            .split(' ')
+            .includes(scope);
+        } catch {
+          return false;
+        }
+      };
+    })()
+  : undefined;
 
 const url = process.env.DATABASE_URL;
 const query = url
@@ -44,6 +66,8 @@ function answer(response, status, row) {
 const server = createServer(async (request, response) => {
   const id = NOTE.exec(request.url ?? '')?.[1];
   if (id === undefined) return response.writeHead(404).end();
+  const scope = request.method === 'GET' ? 'notes:read' : 'notes:write';
+  if (verify && !(await verify(request.headers.authorization, scope))) return response.writeHead(401).end();
   if (request.method === 'GET') {
     const [row] = await query('SELECT id, text, revision, updated_at FROM notes WHERE id = $1 AND deleted_at IS NULL', [
       id,

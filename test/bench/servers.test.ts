@@ -10,6 +10,7 @@ import { SAME_FOR_EVERY_RESPONSE } from '../../bench/servers/same-headers.mjs';
 import { NODE_SERVERS, SERVICE_BUNDLE } from '../../bench/servers.js';
 import { buildTestApp } from '../../packages/service/test/support/app.js';
 import { CONTRACT } from '../../packages/service/test/support/contract.js';
+import { startLocalIssuer } from '../../scripts/local-issuer.js';
 
 /** A GET on its own connection, asking for keep-alive as the load generator does: the answer then says how long the server keeps it. */
 const get = (port: number, path: string) =>
@@ -117,4 +118,22 @@ test("the start-up series' floor mounts the modules MODULES names, from MODULES_
   }
   // The dice module, at its default prefix.
   assert.equal((await get(port, '/dice/')).statusCode, 200);
+});
+
+test("the notes' ceiling with AUTH_ISSUER refuses a request without a token granting the scope, and serves one with it", async (t) => {
+  const issuer = await startLocalIssuer({ scopes: ['notes:read', 'notes:write'] });
+  t.after(() => issuer.close());
+  const port = await startServer(t, [process.execPath, 'bench/servers/node-http-notes.mjs'], {
+    AUTH_ISSUER: issuer.issuer,
+    AUTH_AUDIENCE: issuer.audience,
+  });
+  const put = (token?: string) =>
+    fetch(`http://127.0.0.1:${port}/notes/a/`, {
+      method: 'PUT',
+      body: '{"text":"Buy milk"}',
+      headers: { 'content-type': 'application/json', ...(token && { authorization: `Bearer ${token}` }) },
+    });
+  assert.equal((await put()).status, 401);
+  assert.equal((await put(await issuer.token(['notes:read']))).status, 401, 'notes:read does not write');
+  assert.equal((await put(await issuer.token(['notes:write']))).status, 201);
 });
