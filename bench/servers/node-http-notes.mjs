@@ -63,7 +63,7 @@ function answer(response, status, row) {
   response.end(body);
 }
 
-const server = createServer(async (request, response) => {
+async function serve(request, response) {
   const id = NOTE.exec(request.url ?? '')?.[1];
   if (id === undefined) return response.writeHead(404).end();
   const scope = request.method === 'GET' ? 'notes:read' : 'notes:write';
@@ -84,6 +84,11 @@ const server = createServer(async (request, response) => {
     [id, JSON.parse(body).text],
   );
   answer(response, row.created ? 201 : 200, row);
+}
+
+// A client that goes away mid-request (wrk ending a slice) ends its request, not the server.
+const server = createServer((request, response) => {
+  serve(request, response).catch(() => response.destroy());
 });
 server.keepAliveTimeout = 72_000;
 server.listen(Number(process.env.PORT), '127.0.0.1');
