@@ -40,8 +40,10 @@ export class RequestLogger implements FastifyBaseLogger {
     else (this.#child as FastifyBaseLogger & { setBindings(bindings: Bindings): void }).setBindings(bindings);
   }
 
-  child(bindings: Bindings, options?: ChildLoggerOptions): FastifyBaseLogger {
-    return this.#logger.child(bindings, options);
+  /** A child of this one, made as lazily: its lines carry these bindings, then its own. */
+  child(bindings: Bindings, options: ChildLoggerOptions = {}): FastifyBaseLogger {
+    if (this.#child !== undefined) return this.#child.child(bindings, options);
+    return new RequestLogger(this.#parent, { ...this.#bindings, ...bindings }, { ...this.#options, ...options });
   }
 
   #log(level: Level, args: unknown[]): void {

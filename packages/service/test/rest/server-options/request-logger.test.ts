@@ -47,6 +47,15 @@ test('bindings added before the first line are in it; a route level is kept; a c
   logger.warn('kept');
   logger.setBindings({ trace_id: 'abc' });
   logger.child({ subject: 'alice' }).warn('from a child');
+  const { parent: lazyParent, lines: lazyLines, children } = countingParent();
+  const grandchild = new RequestLogger(lazyParent, { reqId: 'd' }, {}).child({ subject: 'bob' });
+  assert.equal(children(), 0, 'a child of a request logger that has not logged makes no pino child either');
+  grandchild.info('as the caller');
+  assert.equal(children(), 1, 'one pino child, with both bindings');
+  assert.deepEqual(
+    lazyLines.map(({ reqId, subject, msg }) => ({ reqId, subject, msg })),
+    [{ reqId: 'd', subject: 'bob', msg: 'as the caller' }],
+  );
   assert.deepEqual(
     lines.map(({ reqId, span_id, trace_id, subject, msg }) => ({ reqId, span_id, trace_id, subject, msg })),
     [
