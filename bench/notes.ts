@@ -169,11 +169,11 @@ export async function benchNotes(options: NotesBenchOptions): Promise<NotesResul
       running.push({ server, port, child: start(server, port, { pinned: options.pinned }) });
       await seed(server, port);
     }
+    const { connections, pinned } = options;
     for (let slice = -1; slice < options.rounds; slice++) {
       if (slice < 0 && options.smoke) continue; // slice -1 warms every server up, and is not counted
       for (const [operation, script] of OPERATIONS) {
         for (const { server, port, child } of rotated(running, Math.max(slice, 0))) {
-          const { connections, pinned } = options;
           const wrk = { connections, script, pinned, ...(server.header && { header: server.header }) };
           const load = await cpuPerRequest(child.pid ?? 0, () => runWrk(port, slice < 0 ? 1 : options.durationS, wrk));
           if (slice < 0) continue;
