@@ -1,6 +1,7 @@
 import type { PGlite, Transaction } from '@electric-sql/pglite';
 import type { FastifyBaseLogger } from 'fastify';
 import pg from 'pg';
+import { type EmbeddedStatement, embeddedStatement } from './embedded-statement.js';
 import { isUnavailable } from './errors.js';
 
 /** What a statement runs on: parameterized queries, and scripts of several statements (migrations). */
@@ -147,12 +148,19 @@ export function postgresConnection({ url, poolSize, statementTimeoutMs, log }: P
  * build and the tests that never touch a database should not pay it.
  */
 export function embeddedConnection(open: () => Promise<PGlite>): Connection {
-  let opening: Promise<PGlite> | undefined;
+  interface Opened {
+    readonly db: PGlite;
+    readonly statement: EmbeddedStatement;
+  }
+  let opening: Promise<Opened> | undefined;
   const database = () => {
-    opening ??= open().catch((error: unknown) => {
-      opening = undefined;
-      throw error;
-    });
+    opening ??= open().then(
+      (db) => ({ db, statement: embeddedStatement(db) }),
+      (error: unknown) => {
+        opening = undefined;
+        throw error;
+      },
+    );
     return opening;
   };
   const queryable = (db: PGlite | Transaction): Queryable => ({
@@ -161,14 +169,14 @@ export function embeddedConnection(open: () => Promise<PGlite>): Connection {
   });
   let current: string | undefined;
   /** The database, set to the scope's schema. */
-  const scoped = async (scope: Scope) => {
-    const db = await database();
+  const scoped = async (scope: Scope): Promise<Opened> => {
+    const opened = await database();
     if (current !== scope.schema) {
       current = undefined;
-      await db.exec(`SET search_path TO ${identifier(scope.schema)}`);
+      await opened.db.exec(`SET search_path TO ${identifier(scope.schema)}`);
       current = scope.schema;
     }
-    return db;
+    return opened;
   };
   let last: Promise<unknown> = Promise.resolve();
   /** Runs `run` after every use before it. */
@@ -181,13 +189,13 @@ export function embeddedConnection(open: () => Promise<PGlite>): Connection {
     kind: 'embedded',
     use: (scope, work, transaction) =>
       inTurn(async () => {
-        const db = await scoped(scope);
+        const { db } = await scoped(scope);
         return transaction ? db.transaction((tx) => work(queryable(tx))) : work(queryable(db));
       }),
     query: <Row>(scope: Scope, sql: string, params: readonly unknown[]) =>
-      inTurn(async () => (await (await scoped(scope)).query<Row>(sql, params as unknown[])).rows),
+      inTurn(async () => (await scoped(scope)).statement<Row>(scope.schema, sql, params)),
     close: async () => {
-      if (opening) await (await opening).close();
+      if (opening) await (await opening).db.close();
     },
   };
 }
