@@ -24,7 +24,7 @@ function counted(): { trips: () => number } {
 }
 
 test('a statement gives the rows PGlite’s query() gives, for every kind of parameter and column', async () => {
-  const run = embeddedStatement(db);
+  const run = await embeddedStatement(db);
   await db.exec('SET search_path TO a');
   const tag = '5f0c9a38-5a0e-4d1b-9a4e-0d6f3c1f2e11';
   const at = new Date('2026-12-06T07:00:00.000Z');
@@ -38,7 +38,7 @@ test('a statement gives the rows PGlite’s query() gives, for every kind of par
 });
 
 test('after the first time, a statement takes one trip into the database, not six', async () => {
-  const run = embeddedStatement(db);
+  const run = await embeddedStatement(db);
   await db.exec('SET search_path TO a');
   const { trips } = counted();
   const sql = 'SELECT id FROM t WHERE id = $1';
@@ -51,7 +51,7 @@ test('after the first time, a statement takes one trip into the database, not si
 });
 
 test('the same text in another schema is described again: its parameters may be of other types', async () => {
-  const run = embeddedStatement(db);
+  const run = await embeddedStatement(db);
   const sql = 'SELECT id FROM t WHERE id = $1';
   await db.exec('SET search_path TO a');
   assert.deepEqual(await run('a', sql, ['x']), [{ id: 'x' }]);
@@ -61,7 +61,7 @@ test('the same text in another schema is described again: its parameters may be 
 });
 
 test('an error keeps its SQLSTATE, and the next statement runs', async () => {
-  const run = embeddedStatement(db);
+  const run = await embeddedStatement(db);
   await db.exec('SET search_path TO a');
   await assert.rejects(run('a', 'INSERT INTO t (id) VALUES ($1)', ['x']), { code: '23505' });
   await assert.rejects(run('a', 'INSERT INTO t (id) VALUES ($1)', ['nul\u0000']), { code: '22021' });

@@ -155,7 +155,7 @@ export function embeddedConnection(open: () => Promise<PGlite>): Connection {
   let opening: Promise<Opened> | undefined;
   const database = () => {
     opening ??= open().then(
-      (db) => ({ db, statement: embeddedStatement(db) }),
+      async (db) => ({ db, statement: await embeddedStatement(db) }),
       (error: unknown) => {
         opening = undefined;
         throw error;

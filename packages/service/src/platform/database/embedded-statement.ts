@@ -1,7 +1,5 @@
-import { type PGlite, parse, protocol } from '@electric-sql/pglite';
+import type { PGlite } from '@electric-sql/pglite';
 import { LRUCache } from 'lru-cache';
-
-const { serialize } = protocol;
 
 /** One statement with parameters, as PGlite's query() runs it, minus four of its six trips into the database. */
 export type EmbeddedStatement = <Row>(schema: string, sql: string, params: readonly unknown[]) => Promise<Row[]>;
@@ -12,8 +10,11 @@ export type EmbeddedStatement = <Row>(schema: string, sql: string, params: reado
  * which costs a third of a notes GET's CPU. The parameter types are asked once per statement and
  * schema, only to pick each value's serializer (a uuid[] is written as an array literal); the
  * database still infers them itself on every Parse, so a migrated column is never stale here.
+ * PGlite is loaded here, not imported above: an installation without it (the image) must start.
  */
-export function embeddedStatement(db: PGlite): EmbeddedStatement {
+export async function embeddedStatement(db: PGlite): Promise<EmbeddedStatement> {
+  const { parse, protocol } = await import('@electric-sql/pglite');
+  const { serialize } = protocol;
   const parameterTypes = new LRUCache<string, number[]>({ max: 1000 });
   const typesOf = async (schema: string, sql: string): Promise<number[]> => {
     const key = `${schema}\0${sql}`;
