@@ -1,0 +1,33 @@
+import assert from 'node:assert/strict';
+import { readFileSync } from 'node:fs';
+import { test } from 'node:test';
+import { build } from 'esbuild';
+import { PIECES, SOURCE, without } from '../../bench/step-pieces.js';
+
+test('each piece the step-costs bench turns off is one line, found once, in the file that composes it', () => {
+  for (const piece of PIECES) {
+    const source = readFileSync(`${SOURCE}${piece.file}`, 'utf8');
+    const found =
+      typeof piece.line === 'string'
+        ? source.split(piece.line).length - 1
+        : (source.match(new RegExp(piece.line, 'g')) ?? []).length;
+    assert.equal(found, 1, `${piece.name} in ${piece.file}`);
+  }
+});
+
+test('a build without a piece has lost its line; a piece whose line is gone fails the build', async () => {
+  const bundleOf = async (line: string) => {
+    const result = await build({
+      entryPoints: [`${SOURCE}steps/index.ts`],
+      bundle: false,
+      write: false,
+      plugins: [without({ name: 'test', file: 'steps/index.ts', line })],
+      logLevel: 'silent',
+    });
+    return result.outputFiles[0]?.text ?? '';
+  };
+  const whole = readFileSync(`${SOURCE}steps/index.ts`, 'utf8');
+  assert.match(whole, /corsHeaders,\n/);
+  assert.doesNotMatch((await bundleOf('  corsHeaders,\n')).replace(/import .*\n/g, ''), /corsHeaders/);
+  await assert.rejects(bundleOf('  noSuchStep,\n'), /its line is no longer in/);
+});
