@@ -1,7 +1,7 @@
 import type { PGlite } from '@electric-sql/pglite';
 import { LRUCache } from 'lru-cache';
 
-/** One statement with parameters, as PGlite's query() runs it, minus four of its six trips into the database. */
+/** One statement with parameters, as PGlite's query() runs it, in one trip into the database instead of six. */
 export type EmbeddedStatement = <Row>(schema: string, sql: string, params: readonly unknown[]) => Promise<Row[]>;
 
 /**
@@ -16,20 +16,18 @@ export async function embeddedStatement(db: PGlite): Promise<EmbeddedStatement> 
   const { parse, protocol } = await import('@electric-sql/pglite');
   const { serialize } = protocol;
   const parameterTypes = new LRUCache<string, number[]>({ max: 1000 });
-  const typesOf = async (schema: string, sql: string): Promise<number[]> => {
-    const key = `${schema}\0${sql}`;
-    let types = parameterTypes.get(key);
-    if (types === undefined) {
-      const described = await db.execProtocolStream(
-        message([serialize.parse({ text: sql }), serialize.describe({ type: 'S' }), serialize.sync()]),
-      );
-      types = parse.parseDescribeStatementResults(described);
-      parameterTypes.set(key, types);
-    }
+  /** Asks the database for the statement's parameter types, and keeps them. */
+  const describe = async (key: string, sql: string): Promise<number[]> => {
+    const described = await db.execProtocolStream(
+      message([serialize.parse({ text: sql }), serialize.describe({ type: 'S' }), serialize.sync()]),
+    );
+    const types = parse.parseDescribeStatementResults(described);
+    parameterTypes.set(key, types);
     return types;
   };
   return async <Row>(schema: string, sql: string, params: readonly unknown[]) => {
-    const types = params.length === 0 ? [] : await typesOf(schema, sql);
+    const key = `${schema}\0${sql}`;
+    const types = params.length === 0 ? [] : (parameterTypes.get(key) ?? (await describe(key, sql)));
     const values = params.map((value, index) => {
       if (value === null || value === undefined) return null;
       const serializer = db.serializers[types[index] ?? 0];
