@@ -20,7 +20,7 @@ ARG NPM_CONFIG_REGISTRY
 # No BuildKit-only syntax anywhere (cache or bind mounts): the file builds with Docker's legacy
 # builder too, where BuildKit is off. This layer is reused until a manifest or the lockfile changes.
 RUN npm ci --no-audit --no-fund
-COPY scripts/bundle.mjs scripts/service-entry.mjs scripts/workspaces.mjs scripts/warm-compile-cache.mjs scripts/
+COPY scripts/bundle.mjs scripts/bundle-options.mjs scripts/service-entry.mjs scripts/workspaces.mjs scripts/warm-compile-cache.mjs scripts/
 COPY packages packages
 # The service and each module bundled with their dependencies (scripts/bundle.mjs): the
 # runtime needs no node_modules of npm's, so no dev dependency or source can reach it.

@@ -45,3 +45,14 @@ test('compose runs the image read-only, unprivileged, bounded and restarted', ()
   assert.equal(service.restart, 'unless-stopped');
   assert.deepEqual(service.healthcheck.test, ['CMD', '/nodejs/bin/node', 'dist/healthcheck.mjs']);
 });
+
+test('every script the image copies brings the local scripts it imports', () => {
+  const copied = /^COPY ((?:scripts\/\S+\.mjs )+)scripts\/$/m.exec(read('Dockerfile'));
+  assert.ok(copied, 'the Dockerfile copies its scripts in one COPY line');
+  const scripts = new Set(copied[1]?.trim().split(' '));
+  for (const script of scripts) {
+    for (const [, imported] of read(script).matchAll(/^import [^;]*? from '\.\/([^']+)';$/gm)) {
+      assert.ok(scripts.has(`scripts/${imported}`), `${script} imports ./${imported}, which the image does not copy`);
+    }
+  }
+});
