@@ -17,9 +17,10 @@ export function imageServers(tag: string): BenchServer[] {
   try {
     execFileSync(docker, ['cp', `${container}:/nodejs/bin/node`, join(dir, 'node')]);
     execFileSync(docker, ['cp', `${container}:/app`, join(dir, 'app')]);
-    const env = JSON.parse(
-      execFileSync(docker, ['inspect', '--format', '{{json .Config.Env}}', tag], { encoding: 'utf8' }),
-    ) as string[];
+    const config = (field: string) =>
+      JSON.parse(execFileSync(docker, ['inspect', '--format', `{{json .Config.${field}}}`, tag], { encoding: 'utf8' }));
+    const env = config('Env') as string[];
+    const cmd = config('Cmd') as string[];
     const imageEnv = Object.fromEntries(env.map((pair) => pair.split(/=(.*)/s, 2) as [string, string]));
     const version = execFileSync(join(dir, 'node'), ['--version'], { encoding: 'utf8' }).trim();
     const cache = imageEnv.NODE_COMPILE_CACHE?.replace(/^\/app/, join(dir, 'app'));
@@ -32,7 +33,7 @@ export function imageServers(tag: string): BenchServer[] {
     // docker cp hands the files to root; the cache's entries must be its writer's (mode 0600).
     if (process.getuid?.() === 0) execFileSync('chown', ['-R', `${user}:${user}`, dir]);
     process.on('exit', () => rmSync(dir, { recursive: true, force: true }));
-    const entry = { command: [join(dir, 'node'), 'dist/main.mjs'], cwd: join(dir, 'app'), user };
+    const entry = { command: [join(dir, 'node'), ...cmd], cwd: join(dir, 'app'), user };
     return [
       {
         name: `image entry, Node ${version}`,

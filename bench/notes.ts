@@ -11,7 +11,7 @@ import pg from 'pg';
 import { startLocalIssuer } from '../scripts/local-issuer.js';
 import { cpuPerRequest } from './cpu.js';
 import { start, stop } from './processes.js';
-import { type BenchServer, SERVICE_BUNDLE } from './servers.js';
+import { type BenchServer, SERVICE_BUNDLE, serviceCommand } from './servers.js';
 import { type Load, median, rotated, runWrk } from './wrk.js';
 
 export interface NotesResult {
@@ -88,11 +88,11 @@ function group(
   env: (name: string) => Record<string, string>,
   tokens?: TokenCheck,
 ): NotesServer[] {
-  const service = (name: string, bundle: string, databaseEnv: Record<string, string>): NotesServer => ({
+  const service = (name: string, command: readonly string[], databaseEnv: Record<string, string>): NotesServer => ({
     name: `${name}, ACCESS_LOG=off, ${database}`,
     database,
     ceiling: false,
-    command: [process.execPath, bundle],
+    command,
     // Without tokens unless the ceiling checks them too: this measures the module and its
     // database. The one module gets the whole pool of 10, as the ceiling and the notes' own pool before had.
     env: {
@@ -113,12 +113,12 @@ function group(
       env: { ...env('ceiling'), ...tokens?.env },
       ...(tokens && { header: tokens.header }),
     },
-    service('simple-rest notes', SERVICE_BUNDLE, env('service')),
+    service('simple-rest notes', serviceCommand(SERVICE_BUNDLE), env('service')),
     ...compare.map((folder, index) => {
       // Bundles before the host's database service read the notes' own NOTES_DATABASE_URL.
       const { DATABASE_URL, ...rest } = env(`compare${index}`);
       const databaseEnv = DATABASE_URL ? { ...rest, DATABASE_URL, NOTES_DATABASE_URL: DATABASE_URL } : rest;
-      return service(`simple-rest notes at ${folder}`, join(folder, 'dist/main.mjs'), databaseEnv);
+      return service(`simple-rest notes at ${folder}`, [process.execPath, join(folder, 'dist/main.mjs')], databaseEnv);
     }),
   ];
 }

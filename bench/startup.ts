@@ -14,7 +14,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { freePort, requestAsIs } from '@simple-rest/testing';
 import { coldStartMs, firstAnswer, peakRssMb, start, stop } from './processes.js';
-import { type BenchServer, SERVICE_BUNDLE } from './servers.js';
+import { type BenchServer, SERVICE_BUNDLE, serviceCommand } from './servers.js';
 import { median, rotated, runWrk } from './wrk.js';
 
 export const MODULE_COUNTS = [0, 10, 50] as const;
@@ -88,7 +88,7 @@ const serverFor = (subject: Subject, folder: string, count: number): BenchServer
   subject === 'bundle'
     ? {
         name: `simple-rest with ${count} generated modules`,
-        command: [process.execPath, join(folder, 'dist/main.mjs')],
+        command: serviceCommand(join(folder, 'dist/main.mjs')),
         env: {
           ACCESS_LOG: 'off',
           MODULES: moduleList(count),

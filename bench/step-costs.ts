@@ -9,7 +9,7 @@ import { freePort, requestAsIs } from '@simple-rest/testing';
 import { buildService } from '../scripts/bundle-options.mjs';
 import { cpuPerRequest } from './cpu.js';
 import { start, stop } from './processes.js';
-import { type BenchServer, CEILING, SERVICE_BUNDLE } from './servers.js';
+import { type BenchServer, CEILING, SERVICE_BUNDLE, serviceCommand } from './servers.js';
 import { PIECES, type Piece, without } from './step-pieces.js';
 import { median, rotated, runWrk } from './wrk.js';
 
@@ -24,7 +24,7 @@ async function variant(piece: Piece, index: number): Promise<BenchServer> {
   await buildService(outdir, [without(piece)]);
   return {
     name: `without ${piece.name}`,
-    command: [process.execPath, `${outdir}/dist/main.mjs`],
+    command: serviceCommand(`${outdir}/dist/main.mjs`),
     env: { ACCESS_LOG: 'off' },
   };
 }
@@ -32,8 +32,8 @@ async function variant(piece: Piece, index: number): Promise<BenchServer> {
 const slices = Number(process.env.SLICES ?? 5);
 const servers: BenchServer[] = [
   { name: CEILING, command: [process.execPath, 'bench/servers/node-http-same-bytes.mjs'] },
-  { name: 'whole', command: [process.execPath, SERVICE_BUNDLE], env: { ACCESS_LOG: 'off' } },
-  { name: 'whole, ACCESS_LOG=on', command: [process.execPath, SERVICE_BUNDLE], env: { ACCESS_LOG: 'on' } },
+  { name: 'whole', command: serviceCommand(SERVICE_BUNDLE), env: { ACCESS_LOG: 'off' } },
+  { name: 'whole, ACCESS_LOG=on', command: serviceCommand(SERVICE_BUNDLE), env: { ACCESS_LOG: 'on' } },
   ...(await Promise.all(PIECES.map(variant))),
 ];
 const path = '/blueprint/Kalimaha/';

@@ -2,6 +2,7 @@ import assert from 'node:assert/strict';
 import { readFileSync } from 'node:fs';
 import { test } from 'node:test';
 import { parse } from 'yaml';
+import { SERVICE_NODE_FLAGS } from '../bench/servers.js';
 import { serviceInfo } from '../packages/service/src/info.js';
 
 const root = new URL('../', import.meta.url);
@@ -15,7 +16,12 @@ test('the Dockerfile names the official base images and runs node in exec form',
   const dockerfile = read('Dockerfile');
   assert.match(dockerfile, /^FROM node:24-slim AS build$/m);
   assert.match(dockerfile, /^FROM gcr\.io\/distroless\/nodejs24-debian13:nonroot$/m);
-  assert.match(dockerfile, /^CMD \["dist\/main\.mjs"\]$/m);
+  const cmd = /^CMD (\[.*\])$/m.exec(dockerfile)?.[1];
+  assert.deepEqual(
+    cmd && JSON.parse(cmd),
+    [...SERVICE_NODE_FLAGS, 'dist/main.mjs'],
+    'the bench runs the service as the image does',
+  );
   assert.doesNotMatch(dockerfile, /^# syntax=/m);
 });
 

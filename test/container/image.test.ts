@@ -138,7 +138,7 @@ describe('the Docker image', {
     assert.ok(config.Env.includes('PORT=5000'));
     assert.notEqual(config.User, '');
     assert.notEqual(config.User, 'root');
-    assert.deepEqual(config.Cmd, ['dist/main.mjs']);
+    assert.deepEqual(config.Cmd, ['--max-semi-space-size=4', 'dist/main.mjs']);
     assert.deepEqual(config.Healthcheck.Test, ['CMD', '/nodejs/bin/node', 'dist/healthcheck.mjs']);
   });
 
