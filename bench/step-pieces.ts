@@ -1,5 +1,5 @@
 // The pieces of the request path that bench/step-costs.ts turns off one at a time, each by the
-// line that composes it in (steps/index.ts, server-options/index.ts or app.ts).
+// line that composes it in: a part in its concern's index.ts, or load shedding in app.ts.
 import { readFile } from 'node:fs/promises';
 import type { Plugin } from 'esbuild';
 
@@ -10,31 +10,38 @@ export interface Piece {
   readonly line: string | RegExp;
 }
 
-const step = (name: string, line: string): Piece => ({ name: `step: ${name}`, file: 'steps/index.ts', line });
-const option = (name: string, line: string): Piece => ({
-  name: `server option: ${name}`,
-  file: 'server-options/index.ts',
-  line,
-});
-const plugin = (name: string, line: string | RegExp): Piece => ({ name: `plugin: ${name}`, file: 'app.ts', line });
+const part =
+  (phase: 'step' | 'server option' | 'plugin') =>
+  (name: string, concern: string, line: string): Piece => ({
+    name: `${phase}: ${name}`,
+    file: `${concern}/index.ts`,
+    line,
+  });
+const step = part('step');
+const option = part('server option');
+const plugin = part('plugin');
 
 export const PIECES: readonly Piece[] = [
-  step('HEAD answers', '  headRequests,\n'),
-  step('request id header', '  requestId,\n'),
-  step('security headers', '  securityHeaders,\n'),
-  step('CORS headers', '  corsHeaders,\n'),
-  step('Connection: close while draining', '  connectionClose,\n'),
-  step('content negotiation (406)', '  contentNegotiation,\n'),
-  option('request id (a UUID per request)', '  requestId,\n'),
-  option('trace context (traceparent)', '  traceContext,\n'),
-  plugin('problem answers (404, 405, 500)', '  await app.register(errors);\n'),
-  plugin('authentication', '  await app.register(authentication, { verifier });\n'),
-  plugin('trailing slash', '  await app.register(trailingSlash);\n'),
-  plugin('request bodies', '  await app.register(requestBodies, { bodyLimitBytes });\n'),
-  plugin('CORS preflights', '  await app.register(corsPreflight, { origins: corsOrigins });\n'),
-  plugin('OpenAPI document', / {2}await app\.register\(openapi, \{\n[\s\S]*?\n {2}\}\);\n/),
-  plugin('metrics', '  await app.register(metrics);\n'),
-  plugin('load shedding', '    await api.register(loadShedding, { maxEventLoopDelayMs });\n'),
+  step('HEAD answers', 'head', '  step: methodRestored,\n'),
+  step('request id header', 'request-id', '  step: echoRequestId,\n'),
+  step('security headers', 'security-headers', '  step: securityHeaders,\n'),
+  step('CORS headers', 'cors', '  step: corsHeaders,\n'),
+  step('Connection: close while draining', 'readiness', '  step: connectionClose,\n'),
+  step('content negotiation (406)', 'content-negotiation', '  step: contentNegotiation,\n'),
+  option('request id (a UUID per request)', 'request-id', '  serverOptions: chooseRequestId,\n'),
+  option('trace context (traceparent)', 'logging', '    ...traceContext(settings),\n'),
+  plugin('problem answers (404, 405, 500)', 'errors', '  plugin: problemAnswers,\n'),
+  plugin('authentication', 'auth', '  plugin: authentication,\n'),
+  plugin('trailing slash', 'trailing-slash', '  plugin: trailingSlash,\n'),
+  plugin('request bodies', 'validation', '  plugin: requestBodies,\n'),
+  plugin('CORS preflights', 'cors', '  plugin: corsPreflight,\n'),
+  plugin('OpenAPI document', 'openapi', '  plugin: openapiDocument,\n'),
+  plugin('metrics', 'metrics', '  plugin: routeMetrics,\n'),
+  {
+    name: 'plugin: load shedding',
+    file: 'app.ts',
+    line: '    await api.register(loadShedding, { maxEventLoopDelayMs });\n',
+  },
 ];
 
 export const SOURCE = 'packages/service/src/rest/';

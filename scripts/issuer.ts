@@ -3,11 +3,10 @@
 // token granting the scopes: those named, else every scope the modules in MODULES declare.
 // For development only: its key and clients live in memory, and its secret is printed.
 import { parseArgs } from 'node:util';
-import { loadConfig } from '../packages/service/src/config.js';
-import { withModuleSettings } from '../packages/service/src/module-settings.js';
-import { loadModules } from '../packages/service/src/modules.js';
+import { loadConfig } from '../packages/service/src/config/index.js';
+import { resolveModules } from '../packages/service/src/modules.js';
 import { buildApp } from '../packages/service/src/rest/app.js';
-import { declaredScopes } from '../packages/service/src/rest/plugins/authentication.js';
+import { declaredScopes } from '../packages/service/src/rest/auth/plugin.js';
 import { LOCAL_AUDIENCE, startLocalIssuer } from './local-issuer.js';
 
 const { values, positionals } = parseArgs({
@@ -17,7 +16,7 @@ const { values, positionals } = parseArgs({
 
 /** Every scope the routes of the modules in MODULES declare, as the service would mount them. */
 async function modulesScopes(): Promise<string[]> {
-  const modules = withModuleSettings(await loadModules(loadConfig(process.env).modules), process.env);
+  const modules = await resolveModules(loadConfig(process.env).modules, process.env);
   const app = await buildApp({ modules, auth: 'disabled' });
   await app.ready();
   const scopes = declaredScopes(app).sort();

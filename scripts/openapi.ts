@@ -4,14 +4,15 @@
 // Run by `npm run build`, before the TypeScript build.
 import { writeFileSync } from 'node:fs';
 import openapiTS, { astToString } from 'openapi-typescript';
-import { parseModuleList } from '../packages/service/src/config.js';
-import { loadModules } from '../packages/service/src/modules.js';
+import { parseModuleList } from '../packages/service/src/config/index.js';
+import { resolveModules } from '../packages/service/src/modules.js';
 import { buildApp } from '../packages/service/src/rest/app.js';
 import { moduleWorkspaces } from './workspaces.mjs';
 
 const modules = moduleWorkspaces().map(({ name }) => name);
 
-const app = await buildApp({ modules: await loadModules(parseModuleList(modules.join(','))) });
+// Every module's settings at their defaults: the document does not depend on them.
+const app = await buildApp({ modules: await resolveModules(parseModuleList(modules.join(',')), {}) });
 await app.ready();
 const document = (await app.openapi())();
 await app.close();

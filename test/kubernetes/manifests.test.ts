@@ -13,9 +13,9 @@ import { PodDisruptionBudget } from 'kubernetes-models/policy/v1/PodDisruptionBu
 import { Namespace } from 'kubernetes-models/v1/Namespace';
 import { Service } from 'kubernetes-models/v1/Service';
 import { parseAllDocuments } from 'yaml';
-import { configSchema, DEFAULT_SETTINGS, parseModuleList } from '../../packages/service/src/config.js';
+import { DEFAULT_SETTINGS, parseModuleList, SERVICE_SETTINGS } from '../../packages/service/src/config/index.js';
 import { LIFECYCLE_TIMEOUTS } from '../../packages/service/src/module-lifecycle.js';
-import { loadModules } from '../../packages/service/src/modules.js';
+import { resolveModules } from '../../packages/service/src/modules.js';
 import { buildApp } from '../../packages/service/src/rest/app.js';
 
 type Manifest = { kind: string; metadata: { name: string }; [key: string]: unknown };
@@ -145,8 +145,8 @@ test('the Deployment rolls without losing capacity and runs locked down', () => 
 test("probes ask paths the service really serves, on the service's port", async (t) => {
   const container = containerOf(base);
   const port = container.ports.find((p) => p.name === 'http');
-  assert.equal(port?.containerPort, configSchema.properties.PORT.default);
-  const app = await buildApp({ modules: await loadModules(DEFAULT_SETTINGS.modules) });
+  assert.equal(port?.containerPort, SERVICE_SETTINGS.PORT.default);
+  const app = await buildApp({ modules: await resolveModules(DEFAULT_SETTINGS.modules, {}) });
   t.after(() => app.close());
   for (const probe of [container.startupProbe, container.livenessProbe, container.readinessProbe]) {
     assert.equal(probe.httpGet.port, 'http');
@@ -205,7 +205,7 @@ test('production mounts the notes, their database URL from a Secret created apar
   assert.equal(env.get('AUTH_DISABLED'), undefined);
   // The MODULES value is one the service accepts, the notes keep data in the host's database, and the
   // service reads the variable the Secret fills.
-  const mounted = await loadModules(parseModuleList(modules));
+  const mounted = await resolveModules(parseModuleList(modules), {});
   assert.ok(mounted.some(({ module }) => module.database !== undefined));
-  assert.ok(Object.hasOwn(configSchema.properties, 'DATABASE_URL'));
+  assert.ok(Object.hasOwn(SERVICE_SETTINGS, 'DATABASE_URL'));
 });

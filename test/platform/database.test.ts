@@ -32,8 +32,8 @@ async function host(url: string, database: { poolSize?: number; moduleConnection
   );
   const app = await buildApp({
     modules: [
-      { module: await ticker(), prefix: '/ticker' },
-      { module: peeker, prefix: '/peeker' },
+      { module: await ticker(), prefix: '/ticker', settings: {} },
+      { module: peeker, prefix: '/peeker', settings: {} },
     ],
     logger,
     maxEventLoopDelayMs: 0,

@@ -198,6 +198,8 @@ interface SettingBase {
   readonly secret?: boolean;
   /** Unset is an error; without it and without a default, an unset setting is `undefined`. */
   readonly required?: boolean;
+  /** What a start-up error says is allowed, where the type and bounds do not say it well ("an integer of milliseconds"). */
+  readonly allowed?: string;
 }
 
 /** One environment variable a module reads: its type, default and bounds, as JSON Schema says them. */
@@ -210,8 +212,6 @@ export type Setting =
       readonly maxLength?: number;
       /** A regular expression the value must match; say in `allowed` what it means. */
       readonly pattern?: string;
-      /** What a start-up error says is allowed, where the type and bounds do not say it well. */
-      readonly allowed?: string;
     })
   | (SettingBase & {
       readonly type: 'integer' | 'number';

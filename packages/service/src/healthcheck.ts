@@ -1,4 +1,4 @@
-import { loadConfig } from './config.js';
+import { loadConfig } from './config/index.js';
 
 /**
  * The image's HEALTHCHECK: asks /healthz on loopback, on the port the service was configured

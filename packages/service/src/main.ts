@@ -1,14 +1,13 @@
 import closeWithGrace from 'close-with-grace';
 import type { FastifyInstance } from 'fastify';
 import pino, { type Logger } from 'pino';
-import { ConfigError, invalidConfiguration, loadConfig, type Settings } from './config.js';
+import { ConfigError, invalidConfiguration, loadConfig, type Settings } from './config/index.js';
 import { workerCount } from './cpus.js';
 import { serviceInfo } from './info.js';
-import { withModuleSettings } from './module-settings.js';
-import { loadModules, type MountedModule } from './modules.js';
+import { type MountedModule, resolveModules } from './modules.js';
 import { MigrationError } from './platform/database/migrations.js';
 import { buildApp } from './rest/app.js';
-import { scopesWithoutVerifier } from './rest/plugins/authentication.js';
+import { scopesWithoutVerifier } from './rest/auth/plugin.js';
 import { drainAndClose, SHUTDOWN_MESSAGE } from './shutdown.js';
 import type { Tracing } from './tracing.js';
 
@@ -19,7 +18,7 @@ import type { Tracing } from './tracing.js';
  */
 async function main(): Promise<void> {
   const settings = loadConfig(process.env);
-  const modules = withModuleSettings(await loadModules(settings.modules), process.env);
+  const modules = await resolveModules(settings.modules, process.env);
   if (process.argv[2] === 'migrate') return migrateOnly(settings, modules);
   const logger = pino({ level: settings.logLevel }, stdoutInBuffers());
   // Only a process with an IPC channel can be a cluster worker: others skip loading node:cluster

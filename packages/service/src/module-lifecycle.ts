@@ -1,6 +1,5 @@
 import type { ModuleInstance, RestModule } from '@simple-rest/module-contract';
 import type { FastifyBaseLogger } from 'fastify';
-import { readModuleSettings } from './module-settings.js';
 import type { MountedModule } from './modules.js';
 import type { Platform } from './platform/index.js';
 
@@ -46,10 +45,9 @@ export async function createInstances(
   }
   const live: LiveModule[] = [];
   for (const [module, { prefixes, mounted }] of byModule) {
-    const settings = mounted.settings ?? readModuleSettings(module, {});
     const moduleLog = log.child({ module: module.name });
     const instance: ModuleInstance = module.create
-      ? await module.create({ settings, log: moduleLog, ...platform.contextFor(module, moduleLog) })
+      ? await module.create({ settings: mounted.settings, log: moduleLog, ...platform.contextFor(module, moduleLog) })
       : {
           routes: module.routes ?? noRoutes,
           ...(module.ready && { ready: module.ready }),

@@ -1,28 +1,19 @@
 import { existsSync, readFileSync } from 'node:fs';
 import { dirname, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
-import {
-  CONTRACT_VERSION,
-  isRestModule,
-  type Prefix,
-  type RestModule,
-  type SettingValue,
-  SINCE_0_2,
-} from '@simple-rest/module-contract';
+import { CONTRACT_VERSION, isRestModule, type Prefix, type RestModule, SINCE_0_2 } from '@simple-rest/module-contract';
 // The function alone, not semver's index, which builds every one of them at start.
 import satisfies from 'semver/functions/satisfies.js';
-import { invalidConfiguration, type ModuleSpec } from './config.js';
-
-/** A module's settings as it receives them, by variable name (read by module-settings.ts). */
-export type ModuleSettings = Readonly<Record<string, SettingValue>>;
+import { invalidConfiguration, type ModuleSpec } from './config/index.js';
+import { checkSettingNames, type ModuleSettings, readModuleSettings } from './module-settings.js';
 
 export interface MountedModule {
   readonly module: RestModule;
   readonly prefix: Prefix;
   /** The name MODULES gave, an npm alias perhaps (`greet-v1`); the module's own name when absent. */
   readonly packageName?: string;
-  /** Its settings, read from the environment (withModuleSettings); their defaults when absent. */
-  readonly settings?: ModuleSettings;
+  /** Its settings, read from the environment. */
+  readonly settings: ModuleSettings;
 }
 
 /** The package.json fields the host checks before mounting. */
@@ -33,22 +24,37 @@ interface Manifest {
 
 type Importer = (packageName: string) => Promise<{ default?: unknown }>;
 
-/**
- * Loads each named package, checks it is a module whose version and contract range fit, and
- * that the prefixes fit together.
- */
-export async function loadModules(
-  specs: readonly ModuleSpec[],
+/** Where modules come from: how a package is imported, and how its manifest is read. */
+export interface ModuleSources {
+  readonly importer: Importer;
+  readonly readManifest: (packageName: string) => Manifest;
+}
+
+const INSTALLED: ModuleSources = {
   // Resolved from this file, as readInstalledManifest does: Node resolves each name once. (In the
   // bundle, a bare import() resolves from service.cjs, which Node caches apart from this file.)
-  importer: Importer = (packageName) => import(import.meta.resolve(packageName)),
-  readManifest: (packageName: string) => Manifest = readInstalledManifest,
+  importer: (packageName) => import(import.meta.resolve(packageName)),
+  readManifest: (packageName) => readInstalledManifest(packageName),
+};
+
+/**
+ * The modules to mount, the one way every caller gets them (main.ts, `npm run settings`,
+ * scripts/openapi.ts, the test kit's mountModule): each named package loaded and checked to be a
+ * module whose version and contract range fit, at its prefix (its own default when not given),
+ * the prefixes fitting together, and its settings read from `env` and validated, no variable
+ * declared twice. Anything wrong throws the service's one-line ConfigError. (buildApp then
+ * checks that no module shadows an operations route, against the routes as registered.)
+ */
+export async function resolveModules(
+  specs: readonly ModuleSpec[],
+  env: NodeJS.ProcessEnv,
+  { importer, readManifest }: ModuleSources = INSTALLED,
 ): Promise<MountedModule[]> {
   // Imported together, so that reading their files overlaps; checked in MODULES' order, so the
   // error named is the first entry's.
   const imports = specs.map((spec) => importModule(spec.packageName, importer));
   for (const pending of imports) pending.catch(() => undefined); // each is awaited below
-  const mounted: MountedModule[] = [];
+  const loaded: Omit<MountedModule, 'settings'>[] = [];
   for (const [index, spec] of specs.entries()) {
     const module = (await imports[index])?.default;
     if (!isRestModule(module)) {
@@ -57,10 +63,13 @@ export async function loadModules(
       );
     }
     checkVersions(spec, module, readManifest(spec.packageName));
-    mounted.push({ module, prefix: spec.prefix ?? module.defaultPrefix, packageName: spec.packageName });
+    loaded.push({ module, prefix: spec.prefix ?? module.defaultPrefix, packageName: spec.packageName });
   }
-  checkPrefixes(mounted);
-  return mounted;
+  checkPrefixes(loaded);
+  checkSettingNames(loaded.map(({ module }) => module));
+  // Read once per module, however many prefixes it is mounted at.
+  const settings = new Map(loaded.map(({ module }) => [module, readModuleSettings(module, env)]));
+  return loaded.map((mounted) => ({ ...mounted, settings: settings.get(mounted.module) ?? {} }));
 }
 
 /**
@@ -116,7 +125,7 @@ async function importModule(packageName: string, importer: Importer) {
   }
 }
 
-function checkPrefixes(mounted: readonly MountedModule[]): void {
+function checkPrefixes(mounted: readonly Pick<MountedModule, 'module' | 'prefix'>[]): void {
   for (const [index, { module, prefix }] of mounted.entries()) {
     const other = mounted.slice(0, index).find((earlier) => overlaps(prefix, earlier.prefix));
     if (other !== undefined) {

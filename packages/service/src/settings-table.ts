@@ -1,6 +1,6 @@
-import type { RestModule } from '@simple-rest/module-contract';
-import { configSchema } from './config.js';
-import { allowedValues } from './module-settings.js';
+import type { RestModule, SettingsSpec } from '@simple-rest/module-contract';
+import { allowedValues } from './config/environment.js';
+import { SERVICE_SETTINGS } from './config/service-settings.js';
 
 type Row = readonly string[];
 
@@ -16,12 +16,13 @@ interface SettingRow {
 
 /** The service's settings, then each module's (once, however often it is mounted). */
 function settingRows(modules: readonly RestModule[]): SettingRow[] {
-  const own = Object.entries(configSchema.properties).map(
-    ([name, property]): SettingRow => ({
+  // The service's own say what they allow in their description, for a table that reads well.
+  const own = Object.entries(SERVICE_SETTINGS as SettingsSpec).map(
+    ([name, setting]): SettingRow => ({
       name,
-      byDefault: 'default' in property ? code(property.default) : '(unset)',
-      allowedAndMeaning: property.doc,
-      secret: 'secret' in property && property.secret === true,
+      byDefault: setting.default !== undefined ? code(setting.default) : '(unset)',
+      allowedAndMeaning: setting.description,
+      secret: setting.secret === true,
     }),
   );
   const theirs = [...new Set(modules)].flatMap((module) =>

@@ -26,10 +26,10 @@ import {
 } from '@opentelemetry/semantic-conventions';
 import type { FastifyPluginCallback, FastifyRequest } from 'fastify';
 import type { Logger } from 'pino';
-import type { TracingSettings } from './config.js';
-import { traceIdOf } from './rest/server-options/trace-context.js';
+import type { TracingSettings } from './config/index.js';
+import { traceIdOf } from './rest/logging/trace-context.js';
 
-/** The module that serves a route, as rest/routes/modules.ts tags it in the route's config. */
+/** The module that serves a route, as the host tags it in the route's config (rest/routes/modules.ts). */
 export interface ServedBy {
   readonly name: string;
   readonly version: string;

@@ -1,7 +1,7 @@
 import assert from 'node:assert/strict';
 import { readFileSync } from 'node:fs';
 import { test } from 'node:test';
-import { ConfigError, configSchema, loadConfig } from '../src/config.js';
+import { ConfigError, loadConfig, SERVICE_SETTINGS } from '../src/config/index.js';
 import { settingsTable } from '../src/settings-table.js';
 
 test('with nothing set, every setting takes its default', () => {
@@ -186,14 +186,14 @@ test('the settings table names every setting with its default, and each bound an
     .map((line) => line.split('|').map((cell) => cell.trim()));
   assert.deepEqual(
     rows.map(([, name, byDefault]) => [name, byDefault]),
-    Object.entries(configSchema.properties).map(([name, property]) => [
+    Object.entries(SERVICE_SETTINGS).map(([name, property]) => [
       `\`${name}\``,
       'default' in property ? `\`${property.default}\`` : '(unset)',
     ]),
   );
   for (const [, name = '', , allowed = ''] of rows) {
     const property: Readonly<Record<string, unknown>> =
-      configSchema.properties[name.replaceAll('`', '') as keyof typeof configSchema.properties];
+      SERVICE_SETTINGS[name.replaceAll('`', '') as keyof typeof SERVICE_SETTINGS];
     for (const value of (property.enum as readonly string[] | undefined) ?? [])
       assert.ok(allowed.includes(`\`${value}\``), `${name} names ${value}`);
     for (const bound of [property.minimum, property.maximum]) {

@@ -16,8 +16,8 @@ async function appWith(t: TestContext, hooks: Pick<RestModule, 'ready' | 'close'
   const module: RestModule = { ...blueprint, ...hooks };
   const app: FastifyInstance = await buildApp({
     modules: [
-      { module, prefix: '/a' },
-      { module, prefix: '/b' },
+      { module, prefix: '/a', settings: {} },
+      { module, prefix: '/b', settings: {} },
     ],
     logger,
     lifecycleTimeouts: TIMEOUTS,

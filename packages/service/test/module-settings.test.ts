@@ -2,7 +2,10 @@ import assert from 'node:assert/strict';
 import { test } from 'node:test';
 import blueprint from '@simple-rest/blueprint';
 import type { RestModule, SettingsSpec } from '@simple-rest/module-contract';
-import { allowedValues, checkSettingNames, readModuleSettings, withModuleSettings } from '../src/module-settings.js';
+import { allowedValues } from '../src/config/environment.js';
+import { parseModuleList } from '../src/config/index.js';
+import { checkSettingNames, readModuleSettings } from '../src/module-settings.js';
+import { resolveModules } from '../src/modules.js';
 import { settingsTable } from '../src/settings-table.js';
 
 const withSettings = (name: string, settings: SettingsSpec): RestModule => ({ ...blueprint, name, settings });
@@ -62,7 +65,7 @@ test('a required setting that is unset is named', () => {
   });
 });
 
-test('one variable declared by two modules, or by a module and the service, stops start-up; one module mounted twice does not', () => {
+test('one variable declared by two modules, or by a module and the service, stops start-up; one module mounted twice does not', async () => {
   const other = withSettings('@acme/other', { STORE_MODE: { type: 'string', description: 'mine' } });
   assert.throws(() => checkSettingNames([store, other]), {
     message: 'Invalid configuration: "@acme/other" declares the setting STORE_MODE, which "@acme/store" reads too',
@@ -71,15 +74,16 @@ test('one variable declared by two modules, or by a module and the service, stop
   assert.throws(() => checkSettingNames([greedy]), {
     message: 'Invalid configuration: "@acme/greedy" declares the setting PORT, which the service reads too',
   });
-  const mounted = withModuleSettings(
-    [
-      { module: store, prefix: '/a' },
-      { module: store, prefix: '/b' },
-    ],
+  const mounted = await resolveModules(
+    parseModuleList('@acme/store=/a,@acme/store=/b'),
     { STORE_MAX_ITEMS: '3' },
+    {
+      importer: async () => ({ default: store }),
+      readManifest: () => ({}),
+    },
   );
   assert.deepEqual(
-    mounted.map(({ prefix, settings }) => [prefix, settings?.STORE_MAX_ITEMS]),
+    mounted.map(({ prefix, settings }) => [prefix, settings.STORE_MAX_ITEMS]),
     [
       ['/a', 3],
       ['/b', 3],

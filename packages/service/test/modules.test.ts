@@ -3,8 +3,8 @@ import { readFileSync } from 'node:fs';
 import { test } from 'node:test';
 import blueprint from '@simple-rest/blueprint';
 import { CONTRACT_VERSION } from '@simple-rest/module-contract';
-import { ConfigError, parseModuleList } from '../src/config.js';
-import { loadModules } from '../src/modules.js';
+import { ConfigError, parseModuleList } from '../src/config/index.js';
+import { resolveModules } from '../src/modules.js';
 import { buildTestApp } from './support/app.js';
 
 test('parseModuleList reads version ranges, also with = in them', () => {
@@ -23,14 +23,18 @@ test('an installed version outside the range is refused with one line naming bot
     '@simple-rest/blueprint@^2',
     'Invalid configuration: MODULES wants "@simple-rest/blueprint" at ^2, but 0.1.0 is installed',
   );
-  const [mounted] = await loadModules(parseModuleList('@simple-rest/blueprint@^0.1=/greet'));
+  const [mounted] = await resolveModules(parseModuleList('@simple-rest/blueprint@^0.1=/greet'), {});
   assert.equal(mounted?.prefix, '/greet');
 });
 
 test('a module built for another major of the contract is refused', async () => {
   const manifest = () => ({ version: '3.0.0', peerDependencies: { '@simple-rest/module-contract': '^2.0.0' } });
   await assert.rejects(
-    loadModules(parseModuleList('@simple-rest/blueprint'), (name) => import(name), manifest),
+    resolveModules(
+      parseModuleList('@simple-rest/blueprint'),
+      {},
+      { importer: (name) => import(name), readManifest: manifest },
+    ),
     {
       message:
         'Invalid configuration: MODULES names "@simple-rest/blueprint" 3.0.0, built for the module contract ^2.0.0; this service has 0.2.0',
@@ -38,7 +42,11 @@ test('a module built for another major of the contract is refused', async () => 
   );
   for (const range of ['^0.2.0', '^0.1.0', '^0.1.0 || ^0.2.0']) {
     const fits = () => ({ version: '3.0.0', peerDependencies: { '@simple-rest/module-contract': range } });
-    const mounted = await loadModules(parseModuleList('@simple-rest/blueprint'), (name) => import(name), fits);
+    const mounted = await resolveModules(
+      parseModuleList('@simple-rest/blueprint'),
+      {},
+      { importer: (name) => import(name), readManifest: fits },
+    );
     assert.equal(mounted.length, 1, `a module of routes alone declaring ${range} mounts`);
   }
 });
@@ -49,12 +57,24 @@ test('a module that uses what contract 0.2 added (settings, create, database, jo
   });
   for (const range of ['^0.1.0', '^0.1.0 || ^0.2.0']) {
     const manifest = () => ({ version: '1.0.0', peerDependencies: { '@simple-rest/module-contract': range } });
-    await assert.rejects(loadModules(parseModuleList('@simple-rest/blueprint'), withSettings, manifest), {
-      message: `Invalid configuration: MODULES names "@simple-rest/blueprint" 1.0.0, which uses settings (module contract 0.2.0) but declares the contract ${range}, which a host of 0.1.0 would serve without them: declare ^0.2.0`,
-    });
+    await assert.rejects(
+      resolveModules(parseModuleList('@simple-rest/blueprint'), {}, { importer: withSettings, readManifest: manifest }),
+      {
+        message: `Invalid configuration: MODULES names "@simple-rest/blueprint" 1.0.0, which uses settings (module contract 0.2.0) but declares the contract ${range}, which a host of 0.1.0 would serve without them: declare ^0.2.0`,
+      },
+    );
   }
   const declared = () => ({ version: '1.0.0', peerDependencies: { '@simple-rest/module-contract': '^0.2.0' } });
-  assert.equal((await loadModules(parseModuleList('@simple-rest/blueprint'), withSettings, declared)).length, 1);
+  assert.equal(
+    (
+      await resolveModules(
+        parseModuleList('@simple-rest/blueprint'),
+        {},
+        { importer: withSettings, readManifest: declared },
+      )
+    ).length,
+    1,
+  );
 });
 
 test('CONTRACT_VERSION is the contract package version', () => {
@@ -74,7 +94,7 @@ test('parseModuleList reads package[=/prefix] entries', () => {
 
 async function assertRefused(list: string, message: string) {
   await assert.rejects(
-    async () => loadModules(parseModuleList(list)),
+    async () => resolveModules(parseModuleList(list), {}),
     (error: unknown) => {
       assert.ok(error instanceof ConfigError);
       assert.equal(error.message, message);

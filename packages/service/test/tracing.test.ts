@@ -58,7 +58,10 @@ before(async () => {
       });
     },
   };
-  app = await buildApp({ modules: [{ module: caller, prefix: '/caller' }], instrumentation: tracing.plugin });
+  app = await buildApp({
+    modules: [{ module: caller, prefix: '/caller', settings: {} }],
+    instrumentation: tracing.plugin,
+  });
 });
 
 after(async () => {

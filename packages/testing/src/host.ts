@@ -1,5 +1,5 @@
 import { isRestModule, type Prefix, type RestModule } from '@simple-rest/module-contract';
-import { type AppOptions, buildApp, readModuleSettings, scopesWithoutVerifier } from '@simple-rest/service';
+import { type AppOptions, buildApp, resolveModules, scopesWithoutVerifier } from '@simple-rest/service';
 import type { FastifyInstance } from 'fastify';
 
 export interface MountOptions extends Omit<AppOptions, 'modules'> {
@@ -24,7 +24,11 @@ export async function mountModule(module: RestModule, options: MountOptions = {}
   const app = await buildApp({
     maxEventLoopDelayMs: 0,
     ...appOptions,
-    modules: [{ module, prefix, settings: readModuleSettings(module, settings) }],
+    // Mounted as the service mounts a package MODULES names: the same checks of prefix and settings.
+    modules: await resolveModules([{ packageName: module.name, prefix }], settings, {
+      importer: async () => ({ default: module }),
+      readManifest: () => ({}),
+    }),
   });
   await app.ready();
   const unguarded = appOptions.auth === undefined ? scopesWithoutVerifier(app) : undefined;

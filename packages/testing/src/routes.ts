@@ -24,7 +24,7 @@ interface ServedByConfig {
 interface Recorded {
   readonly methods: readonly string[];
   readonly path: string;
-  /** The options object itself: the host tags it with its module (config.servedBy) after this hook. */
+  /** The options object itself: the host tags it with its module (config.servedBy) after this hook, which runs first, as instrumentation. */
   readonly route: RouteOptions;
 }
 

@@ -1,26 +1,25 @@
 import Fastify, { type FastifyBaseLogger, type FastifyInstance, type FastifyPluginCallback } from 'fastify';
-import { TokenVerifier, type VerifierOptions } from '../auth/token-verifier.js';
-import { type AuthSettings, DEFAULT_SETTINGS, type Settings, SOCKET_TIMEOUTS, type SocketTimeouts } from '../config.js';
+import {
+  type AuthSettings,
+  DEFAULT_SETTINGS,
+  type Settings,
+  SOCKET_TIMEOUTS,
+  type SocketTimeouts,
+} from '../config/index.js';
 import { closeModules, createInstances, LIFECYCLE_TIMEOUTS, type LifecycleTimeouts } from '../module-lifecycle.js';
 import { checkNoShadowing, type MountedModule } from '../modules.js';
 import { Platform } from '../platform/index.js';
-import authentication from './plugins/authentication.js';
-import corsPreflight from './plugins/cors-preflight.js';
-import errors from './plugins/errors.js';
-import loadShedding from './plugins/load-shedding.js';
-import metrics from './plugins/metrics.js';
-import openapi, { documentRoutes } from './plugins/openapi.js';
-import readiness from './plugins/readiness.js';
-import requestBodies from './plugins/request-bodies.js';
-import routeTable from './plugins/route-table.js';
-import trailingSlash from './plugins/trailing-slash.js';
+import { TokenVerifier, type VerifierOptions } from './auth/token-verifier.js';
+import { registerPlugins, serverOptionsOf, stepsOf } from './concern.js';
+import { CONCERNS } from './concerns.js';
+import loadShedding from './load-shedding/plugin.js';
+import { documentRoutes } from './openapi/plugin.js';
 import { greetingRoutes } from './routes/greetings.js';
-import { moduleRoutes } from './routes/modules.js';
+import { routeGroups } from './routes/groups.js';
+import { moduleGroup } from './routes/modules.js';
 import { operationsRoutes } from './routes/operations.js';
-import { serverOptions } from './server-options/index.js';
-import { warmUpCompilers } from './server-options/validation.js';
-import { STEPS } from './steps/index.js';
-import { stepHooks } from './steps/step.js';
+import { stepHooks } from './steps.js';
+import { warmUpCompilers } from './validation/server-option.js';
 
 export interface AppOptions
   extends Partial<Pick<Settings, 'corsOrigins' | 'accessLog' | 'maxEventLoopDelayMs' | 'bodyLimitBytes'>> {
@@ -53,10 +52,9 @@ function verifierFor(auth: AppOptions['auth']): TokenVerifier | 'disabled' | und
 }
 
 /**
- * Builds the service without listening (main.ts listens, tests use inject()). It registers, in
- * order, one Fastify mechanism a folder: the constructor's options (server-options/), the work
- * done on every answer (steps/), the plugins (plugins/), then the routes (routes/); and it makes
- * the platform the modules' instances get, and closes them in order.
+ * Builds the service without listening (main.ts listens, tests use inject()): the concerns of
+ * concerns.ts (the constructor's options, every answer's steps, the plugins), then the route
+ * groups (routes/); it makes the platform the modules' instances get, and closes them in order.
  */
 export async function buildApp(options: AppOptions): Promise<FastifyInstance> {
   const {
@@ -70,36 +68,25 @@ export async function buildApp(options: AppOptions): Promise<FastifyInstance> {
   } = options;
   const database = { ...DEFAULT_SETTINGS.database, ...options.database };
   const jobs = { ...DEFAULT_SETTINGS.jobs, ...options.jobs };
-  const steps = STEPS.map((step) => step({ corsOrigins }));
   const verifier = verifierFor(options.auth);
+  const concernSettings = { corsOrigins, accessLog, bodyLimitBytes, timeouts, verifier, modules };
+  const steps = stepsOf(CONCERNS, concernSettings);
   const app = Fastify({
     ...(options.logger && { loggerInstance: options.logger }),
-    ...serverOptions({ accessLog, bodyLimitBytes, timeouts, steps }),
+    ...serverOptionsOf(CONCERNS, { ...concernSettings, steps }),
   });
 
   if (options.instrumentation) await app.register(options.instrumentation);
   // Every answer's steps, first: a scope takes the hooks its parent has when it is registered,
-  // so the preflights' scope (plugins/cors-preflight.ts) gets them too.
+  // so the preflights' scope (cors/plugin.ts) gets them too.
   const { onRequest, onSend } = stepHooks(steps);
   app.addHook('onRequest', onRequest);
   app.addHook('onSend', onSend);
-  // The plugins, before any route: each sees, through onRoute, every route registered after it
-  // (test/rest/app.test.ts checks that every route is in the route table and the document).
-  await app.register(readiness);
-  await app.register(routeTable);
-  // After the route table, which its 404/405/308 answers read.
-  await app.register(errors);
-  // Before the trailing slash: both put a hook first on a route, and the redirect, which tells
-  // nothing, must come before the token check.
-  await app.register(authentication, { verifier });
-  await app.register(trailingSlash);
-  await app.register(requestBodies, { bodyLimitBytes });
-  await app.register(corsPreflight, { origins: corsOrigins });
-  await app.register(openapi, {
-    modules,
-    ...(verifier instanceof TokenVerifier && { issuer: verifier.settings.issuer }),
-  });
-  await app.register(metrics);
+  // Route groups tag their routes first (routes/groups.ts); then the concerns' plugins, before any
+  // route: each sees, through onRoute, every route registered after it, tagged (test/rest/app.test.ts
+  // checks that every route is in the route table and the document).
+  const groups = routeGroups(app);
+  await registerPlugins(app, CONCERNS, concernSettings);
 
   // The database and jobs modules may declare, then each module's routes, readiness and
   // clean-up for this app (a module with create() gets its own).
@@ -107,20 +94,23 @@ export async function buildApp(options: AppOptions): Promise<FastifyInstance> {
   app.decorate('platform', platform);
   const instances = await createInstances(modules, app.log, platform);
 
-  // The operations routes, in one scope whose paths no module may shadow.
+  // The operations routes, whose paths no module may shadow.
   const operationsPaths: string[] = [];
-  await app.register(async (operations) => {
-    operations.addHook('onRoute', (route) => {
+  const documentOperation = documentRoutes('operations', 'operations', { api: false });
+  await groups.mount(app, {
+    routes: async (operations) => {
+      await operations.register(operationsRoutes, {
+        modules,
+        instances,
+        platform,
+        ...(verifier instanceof TokenVerifier && { verifier }),
+        moduleReadyTimeoutMs: lifecycleTimeouts.readyMs,
+      });
+    },
+    tag: (route) => {
       operationsPaths.push(route.url);
-    });
-    operations.addHook('onRoute', documentRoutes('operations', 'operations', { api: false }));
-    await operations.register(operationsRoutes, {
-      modules,
-      instances,
-      platform,
-      ...(verifier instanceof TokenVerifier && { verifier }),
-      moduleReadyTimeoutMs: lifecycleTimeouts.readyMs,
-    });
+      documentOperation(route);
+    },
   });
   checkNoShadowing(modules, operationsPaths);
   app.decorate('operationsPaths', Object.freeze(operationsPaths));
@@ -128,11 +118,8 @@ export async function buildApp(options: AppOptions): Promise<FastifyInstance> {
   // The API: the service's greetings and the modules, behind load shedding.
   await app.register(async (api) => {
     await api.register(loadShedding, { maxEventLoopDelayMs });
-    await api.register(async (greetings) => {
-      greetings.addHook('onRoute', documentRoutes('greetings', 'greetings', { api: true }));
-      await greetings.register(greetingRoutes);
-    });
-    await api.register(moduleRoutes, { modules, instances });
+    await groups.mount(api, { routes: greetingRoutes, tag: documentRoutes('greetings', 'greetings', { api: true }) });
+    await groups.mount(api, moduleGroup(modules, instances, app.childLoggerFactory));
   });
   // Schemas compile on first use: warm the compilers up shortly after listening, once the first
   // requests (a readiness probe, a cold start's first caller) have had their answers.

@@ -23,7 +23,11 @@ const echo: RestModule = {
 
 async function listening(t: TestContext) {
   const { logger, lines } = capturingLogger();
-  const app = await buildApp({ modules: [{ module: echo, prefix: '/echo' }], timeouts: TIMEOUTS, logger });
+  const app = await buildApp({
+    modules: [{ module: echo, prefix: '/echo', settings: {} }],
+    timeouts: TIMEOUTS,
+    logger,
+  });
   t.after(() => app.close());
   await app.listen({ host: '127.0.0.1', port: 0 });
   const { port } = app.server.address() as { port: number };

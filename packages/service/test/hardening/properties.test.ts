@@ -6,9 +6,9 @@ import { sayHallo as blueprintHallo } from '@simple-rest/blueprint';
 import { assertProperty, requestAsIs } from '@simple-rest/testing';
 import fc from 'fast-check';
 import type { FastifyInstance, LightMyRequestResponse } from 'fastify';
-import { parseModuleList } from '../../src/config.js';
+import { parseModuleList } from '../../src/config/index.js';
 import { sayHallo as coreHallo } from '../../src/core/hallo.js';
-import { loadModules } from '../../src/modules.js';
+import { resolveModules } from '../../src/modules.js';
 import { buildApp } from '../../src/rest/app.js';
 
 let app: FastifyInstance;
@@ -17,7 +17,7 @@ before(async () => {
   // for long enough that under-pressure may rightly read overload and answer 503, which failed a
   // property at random. The properties are about what the routes answer; shedding has its own tests.
   app = await buildApp({
-    modules: await loadModules(parseModuleList('@simple-rest/blueprint=/blueprint')),
+    modules: await resolveModules(parseModuleList('@simple-rest/blueprint=/blueprint'), {}),
     maxEventLoopDelayMs: 0,
   });
   await app.ready();

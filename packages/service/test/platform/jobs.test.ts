@@ -24,7 +24,7 @@ const failing = defineModule({
 
 test('a run that fails is retried after a back-off, then left dead; metrics and log lines name the module and the job', async (t) => {
   const { logger, lines } = capturingLogger();
-  const app = await buildApp({ modules: [{ module: failing, prefix: '/failing' }], logger });
+  const app = await buildApp({ modules: [{ module: failing, prefix: '/failing', settings: {} }], logger });
   t.after(() => app.close());
   await app.platform.prepare(app.log);
   await app.platform.jobs.queueFor(failing).enqueue('flaky', { n: 1 });
@@ -63,7 +63,7 @@ test('with the embedded database, a run the process enqueues is claimed at once,
     jobs: { once: { timeoutMs: 5000 } },
     create: () => ({ routes: async () => undefined, jobHandlers: { once: async () => void ran++ } }),
   });
-  const app = await buildApp({ modules: [{ module: oneOff, prefix: '/one-off' }] });
+  const app = await buildApp({ modules: [{ module: oneOff, prefix: '/one-off', settings: {} }] });
   t.after(() => app.close());
   await app.platform.prepare(app.log);
   // The looks never come: only the enqueue itself can start the run.

@@ -2,8 +2,9 @@
 import assert from 'node:assert/strict';
 import { test } from 'node:test';
 import Fastify, { type FastifyInstance } from 'fastify';
-import corsPreflight from '../../src/rest/plugins/cors-preflight.js';
-import errors from '../../src/rest/plugins/errors.js';
+import corsPreflight from '../../src/rest/cors/plugin.js';
+import errors from '../../src/rest/errors/plugin.js';
+import trailingSlash from '../../src/rest/trailing-slash/plugin.js';
 import { buildTestApp, recordingRoutes } from '../support/app.js';
 
 test('every route is in the route table, in the OpenAPI document (unless hidden) and measured: no plugin comes after a route', async (t) => {
@@ -46,14 +47,15 @@ test('every route is in the route table, in the OpenAPI document (unless hidden)
   }
 });
 
-test('a plugin registered before one it reads fails at start-up, naming what is missing', async (t) => {
-  const withoutRouteTable = [
-    (app: FastifyInstance) => app.register(errors),
-    (app: FastifyInstance) => app.register(corsPreflight, { origins: '*' }),
+test('a plugin registered before one it needs fails at start-up, naming what is missing', async (t) => {
+  const outOfOrder: [(app: FastifyInstance) => FastifyInstance, RegExp][] = [
+    [(app) => app.register(errors), /simple-rest-route-table/],
+    [(app) => app.register(corsPreflight, { corsOrigins: '*' }), /simple-rest-route-table/],
+    [(app) => app.register(trailingSlash), /simple-rest-authentication/],
   ];
-  for (const register of withoutRouteTable) {
+  for (const [register, missing] of outOfOrder) {
     const app = Fastify();
     t.after(() => app.close());
-    await assert.rejects(async () => register(app).ready(), /simple-rest-route-table/);
+    await assert.rejects(async () => register(app).ready(), missing);
   }
 });

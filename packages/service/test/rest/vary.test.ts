@@ -4,7 +4,7 @@ import assert from 'node:assert/strict';
 import { test } from 'node:test';
 import { requestAsIs } from '@simple-rest/testing';
 import type { FastifyInstance } from 'fastify';
-import { loadConfig } from '../../src/config.js';
+import { loadConfig } from '../../src/config/index.js';
 import { buildTestApp, lagEventLoop, pollUntil } from '../support/app.js';
 
 const LISTED = 'https://a.example,https://b.example';

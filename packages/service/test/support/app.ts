@@ -5,8 +5,8 @@ import { waitFor } from '@simple-rest/testing';
 import type { FastifyInstance, FastifyPluginCallback, RouteOptions } from 'fastify';
 import fp from 'fastify-plugin';
 import pino from 'pino';
-import { configSchema, parseModuleList } from '../../src/config.js';
-import { loadModules } from '../../src/modules.js';
+import { parseModuleList, SERVICE_SETTINGS } from '../../src/config/index.js';
+import { resolveModules } from '../../src/modules.js';
 import { type AppOptions, buildApp } from '../../src/rest/app.js';
 
 export interface TestAppOptions extends Omit<AppOptions, 'modules'> {
@@ -16,8 +16,8 @@ export interface TestAppOptions extends Omit<AppOptions, 'modules'> {
 
 /** Builds the app as main.ts does, without listening, and closes it when the test ends. */
 export async function buildTestApp(t: TestContext, options: TestAppOptions = {}): Promise<FastifyInstance> {
-  const { moduleList = configSchema.properties.MODULES.default, ...appOptions } = options;
-  const app = await buildApp({ ...appOptions, modules: await loadModules(parseModuleList(moduleList)) });
+  const { moduleList = SERVICE_SETTINGS.MODULES.default, ...appOptions } = options;
+  const app = await buildApp({ ...appOptions, modules: await resolveModules(parseModuleList(moduleList), {}) });
   t.after(() => app.close());
   return app;
 }

@@ -1,7 +1,8 @@
 import type { FastifyInstance, FastifyPluginAsync } from 'fastify';
 import type { LiveModule } from '../../module-lifecycle.js';
 import { isWithin, type MountedModule } from '../../modules.js';
-import { documentRoutes, namespaceOf } from '../plugins/openapi.js';
+import { documentRoutes, namespaceOf } from '../openapi/plugin.js';
+import type { RouteGroup } from './groups.js';
 
 /** What the host adds to each route of one mounted module. */
 interface Mount {
@@ -12,17 +13,17 @@ interface Mount {
 
 /**
  * Each module's routes, registered at its prefix: tagged with the module that serves them
- * (`config.servedBy`, which traces, metrics and the start-up check read), documented under its
- * tag, and every log line of their requests marked `"module": <package name>`. One hook tags
- * every module's routes, found by prefix (prefixes neither repeat nor nest: loadModules checks),
- * rather than a scope of its own per module, which cost every module's start an encapsulation
- * context (docs/benchmarks.md).
+ * (`config.servedBy`, which traces, metrics, authentication and the route table read), documented
+ * under its tag, and every log line of their requests marked `"module": <package name>`. The
+ * modules share one scope, their routes found by prefix (prefixes neither repeat nor nest:
+ * resolveModules checks), rather than a scope of their own each, which cost every module's start an
+ * encapsulation context (docs/benchmarks.md).
  */
-export const moduleRoutes: FastifyPluginAsync<{
-  modules: readonly MountedModule[];
-  instances: readonly LiveModule[];
-}> = async (api, { modules, instances }) => {
-  const hostLoggerFactory = api.childLoggerFactory;
+export function moduleGroup(
+  modules: readonly MountedModule[],
+  instances: readonly LiveModule[],
+  hostLoggerFactory: FastifyInstance['childLoggerFactory'],
+): RouteGroup {
   const mounts = new Map<string, Mount>(
     modules.map(({ module, prefix, packageName = module.name }, index) => [
       prefix,
@@ -36,22 +37,26 @@ export const moduleRoutes: FastifyPluginAsync<{
   const mountOf = (routePrefix: string) =>
     mounts.get(routePrefix) ??
     [...mounts].find(([prefix]) => isWithin(routePrefix, prefix))?.[1] ??
-    // Only module routes are registered in this plugin's scope, each below its module's prefix.
+    // Only module routes are registered in this group's scope, each below its module's prefix.
     unreachable(routePrefix);
-  api.addHook('onRoute', function tagModuleRoute(route) {
-    const mount = mountOf(route.prefix);
-    route.config = { ...route.config, servedBy: mount.servedBy };
-    mount.document(route);
-    // A module that chose its own child logger factory keeps it, as it would in a scope of its own.
-    if (route.childLoggerFactory === undefined && this.childLoggerFactory === hostLoggerFactory) {
-      route.childLoggerFactory = mount.childLoggerFactory;
-    }
-  });
-  for (const { module, prefix } of modules) {
-    const instance = instances.find((live) => live.module === module)?.instance;
-    if (instance) await api.register(atItsPrefix(instance.routes), { prefix });
-  }
-};
+  return {
+    routes: async (scope) => {
+      for (const { module, prefix } of modules) {
+        const instance = instances.find((live) => live.module === module)?.instance;
+        if (instance) await scope.register(atItsPrefix(instance.routes), { prefix });
+      }
+    },
+    tag: (route, scope) => {
+      const mount = mountOf(route.prefix);
+      route.config = { ...route.config, servedBy: mount.servedBy };
+      mount.document(route);
+      // A module that chose its own child logger factory keeps it, as it would in a scope of its own.
+      if (route.childLoggerFactory === undefined && scope.childLoggerFactory === hostLoggerFactory) {
+        route.childLoggerFactory = mount.childLoggerFactory;
+      }
+    },
+  };
+}
 
 /**
  * A module's routes plugin as it can be registered at a prefix. Fastify ignores the prefix of a

@@ -1,10 +1,10 @@
 import type { FastifyPluginAsync } from 'fastify';
-import type { TokenVerifier } from '../../auth/token-verifier.js';
 import { serviceInfo } from '../../info.js';
 import { findUnreadyModules, type LiveModule } from '../../module-lifecycle.js';
 import type { MountedModule } from '../../modules.js';
 import type { Platform } from '../../platform/index.js';
-import { docsRoutes } from './docs.js';
+import type { TokenVerifier } from '../auth/token-verifier.js';
+import { docsRoutes } from '../openapi/docs-routes.js';
 
 const statusSchema = {
   type: 'object',

@@ -34,9 +34,9 @@ async function appWith(t: TestContext) {
     logger,
     instrumentation: plugin,
     modules: [
-      { module: nested, prefix: '/nested' },
+      { module: nested, prefix: '/nested', settings: {} },
       // A prefix that begins like the other: found by segment, not by text.
-      { module: { ...nested, name: '@acme/nested-too' }, prefix: '/nested-too' },
+      { module: { ...nested, name: '@acme/nested-too' }, prefix: '/nested-too', settings: {} },
     ],
   });
   t.after(() => app.close());
@@ -85,7 +85,7 @@ test('a module whose routes plugin is wrapped with fastify-plugin is still mount
       app.get('/:name/', async () => 'shared by name');
     }),
   };
-  const app = await buildApp({ modules: [{ module: shared, prefix: '/elsewhere' }] });
+  const app = await buildApp({ modules: [{ module: shared, prefix: '/elsewhere', settings: {} }] });
   t.after(() => app.close());
   assert.equal((await app.inject({ url: '/elsewhere/' })).body, 'shared root');
   assert.equal((await app.inject({ url: '/elsewhere/Kalimaha/' })).body, 'shared by name');

@@ -1,6 +1,0 @@
-import type { StepFactory } from './step.js';
-
-/** Echoes the request id (server-options/request-id.ts chooses it) on every answer, so a caller can quote it against the logs. */
-const requestId: StepFactory = () => ({ headers: { 'x-request-id': (request) => request.id } });
-
-export default requestId;
