@@ -47,3 +47,24 @@ test("a route names its operation in the API document; the host puts the module'
   };
   assert.equal(document.paths['/guarded/']?.get?.operationId, 'guarded.readInside');
 });
+
+test('a module is mounted as the service mounts it: a setting the service reads too, or a bad value, stops it in one line', async () => {
+  const portClaimer: RestModule = {
+    ...guarded,
+    name: '@acme/port-claimer',
+    settings: { PORT: { type: 'integer', description: 'mine' } },
+  };
+  await assert.rejects(mountModule(portClaimer, { auth: 'disabled' }), {
+    name: 'ConfigError',
+    message: 'Invalid configuration: "@acme/port-claimer" declares the setting PORT, which the service reads too',
+  });
+  const counted: RestModule = {
+    ...guarded,
+    name: '@acme/counted',
+    settings: { COUNTED_MAX: { type: 'integer', minimum: 1, default: 3, description: 'the most' } },
+  };
+  await assert.rejects(mountModule(counted, { auth: 'disabled', settings: { COUNTED_MAX: '0' } }), {
+    name: 'ConfigError',
+    message: 'Invalid configuration: COUNTED_MAX="0" is not allowed: expected an integer of 1 or more',
+  });
+});

@@ -9,7 +9,7 @@ import {
 import { closeModules, createInstances, LIFECYCLE_TIMEOUTS, type LifecycleTimeouts } from '../module-lifecycle.js';
 import { checkNoShadowing, type MountedModule } from '../modules.js';
 import { Platform } from '../platform/index.js';
-import { TokenVerifier, type VerifierOptions } from './auth/token-verifier.js';
+import { TokenVerifier, type VerifierOptions, verifierFor } from './auth/token-verifier.js';
 import { registerPlugins, serverOptionsOf, stepsOf } from './concern.js';
 import { CONCERNS } from './concerns.js';
 import loadShedding from './load-shedding/plugin.js';
@@ -43,13 +43,6 @@ export interface AppOptions
 }
 
 const WARM_UP_DELAY_MS = 200;
-
-/** Who checks tokens: a verifier for a provider, `disabled`, or nobody (protected routes then refuse all). */
-function verifierFor(auth: AppOptions['auth']): TokenVerifier | 'disabled' | undefined {
-  if (auth === undefined || auth === 'disabled') return auth;
-  const { issuer, audience, tokenType, ...options } = auth;
-  return new TokenVerifier({ issuer, audience, ...(tokenType !== undefined && { tokenType }) }, options);
-}
 
 /**
  * Builds the service without listening (main.ts listens, tests use inject()): the concerns of

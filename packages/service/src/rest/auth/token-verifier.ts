@@ -202,6 +202,15 @@ export class TokenVerifier {
   }
 }
 
+/** Who checks tokens: a verifier for a provider, `disabled`, or nobody (routes that declare scopes then refuse every request). */
+export function verifierFor(
+  auth: (AuthSettings & VerifierOptions) | 'disabled' | undefined,
+): TokenVerifier | 'disabled' | undefined {
+  if (auth === undefined || auth === 'disabled') return auth;
+  const { issuer, audience, tokenType, ...options } = auth;
+  return new TokenVerifier({ issuer, audience, ...(tokenType !== undefined && { tokenType }) }, options);
+}
+
 /** The scopes a token grants: `scope`, space-separated (RFC 8693), or `scp`, an array or a string. */
 export function scopesOf(payload: JWTPayload): string[] {
   const { scope, scp } = payload as { scope?: unknown; scp?: unknown };

@@ -4,13 +4,6 @@ import { isWithin, type MountedModule } from '../../modules.js';
 import { documentRoutes, namespaceOf } from '../openapi/plugin.js';
 import type { RouteGroup } from './groups.js';
 
-/** What the host adds to each route of one mounted module. */
-interface Mount {
-  readonly servedBy: { readonly name: string; readonly version: string };
-  readonly document: ReturnType<typeof documentRoutes>;
-  readonly childLoggerFactory: FastifyInstance['childLoggerFactory'];
-}
-
 /**
  * Each module's routes, registered at its prefix: tagged with the module that serves them
  * (`config.servedBy`, which traces, metrics, authentication and the route table read), documented
@@ -24,9 +17,10 @@ export function moduleGroup(
   instances: readonly LiveModule[],
   hostLoggerFactory: FastifyInstance['childLoggerFactory'],
 ): RouteGroup {
-  const mounts = new Map<string, Mount>(
+  // What the host adds to each route of one mounted module, by its prefix.
+  const mounts = new Map(
     modules.map(({ module, prefix, packageName = module.name }, index) => [
-      prefix,
+      prefix as string,
       {
         servedBy: { name: module.name, version: module.version },
         document: documentRoutes(module.openapi.tag, namespaceOf(packageName, index, modules), { api: true }),
