@@ -65,6 +65,6 @@ HEALTHCHECK --interval=5s --timeout=3s --start-period=5s --retries=3 \
   CMD ["/nodejs/bin/node", "dist/healthcheck.mjs"]
 # Exec form, and node itself as PID 1 (the base image's ENTRYPOINT): SIGTERM reaches the
 # service, which drains and exits 0. Never `npm start` here: npm does not forward signals.
-# A young generation of at most 4 MB a half keeps the peak RSS under load near bare Node's, at
-# no measured cost in CPU (docs/benchmarks.md); the workers of WEB_CONCURRENCY inherit it.
+# A young generation of at most 4 MB a half keeps the peak RSS under load near bare Node's, for
+# 0-5 % more CPU per request (docs/benchmarks.md); the workers of WEB_CONCURRENCY inherit it.
 CMD ["--max-semi-space-size=4", "dist/main.mjs"]

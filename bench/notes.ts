@@ -118,7 +118,7 @@ function group(
       // Bundles before the host's database service read the notes' own NOTES_DATABASE_URL.
       const { DATABASE_URL, ...rest } = env(`compare${index}`);
       const databaseEnv = DATABASE_URL ? { ...rest, DATABASE_URL, NOTES_DATABASE_URL: DATABASE_URL } : rest;
-      return service(`simple-rest notes at ${folder}`, [process.execPath, join(folder, 'dist/main.mjs')], databaseEnv);
+      return service(`simple-rest notes at ${folder}`, serviceCommand(join(folder, 'dist/main.mjs')), databaseEnv);
     }),
   ];
 }

@@ -17,7 +17,15 @@ import { benchMain } from './main-series.js';
 import { benchNotes, notesRatios, printNotes } from './notes.js';
 import { parseBenchOptions } from './options.js';
 import { writeReport } from './report.js';
-import { type BenchServer, CEILING, flaskServers, NODE_SERVERS, SERVICE_BUNDLE, withAccessLog } from './servers.js';
+import {
+  type BenchServer,
+  CEILING,
+  flaskServers,
+  NODE_SERVERS,
+  SERVICE_BUNDLE,
+  serviceCommand,
+  withAccessLog,
+} from './servers.js';
 import { benchStartup, printStartup } from './startup.js';
 import { WRK } from './wrk.js';
 
@@ -31,7 +39,7 @@ if (!existsSync(SERVICE_BUNDLE)) throw new Error(`${SERVICE_BUNDLE} is missing: 
 function compareServers(bundle: string): BenchServer[] {
   const main = join(bundle, 'dist/main.mjs');
   if (!existsSync(main)) throw new Error(`${main} is missing`);
-  return withAccessLog(`simple-rest at ${bundle}`, main);
+  return withAccessLog(`simple-rest at ${bundle}`, main, serviceCommand);
 }
 
 // --only NAME keeps the servers whose name contains NAME, and the ceiling (a partial run writes no results).
