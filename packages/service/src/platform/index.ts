@@ -1,6 +1,6 @@
 import type { ModuleContext, ModuleInstance, RestModule } from '@simple-rest/module-contract';
 import type { FastifyBaseLogger } from 'fastify';
-import { ConfigError } from '../config/index.js';
+import { ConfigError } from '../config/environment.js';
 import { DatabaseService, type DatabaseSettings, isUnavailable, type ModuleSchemaHandle } from './database/index.js';
 import { MigrationError, type MigrationState } from './database/migrations.js';
 import { JobService, type JobSettings } from './jobs/index.js';

@@ -1,7 +1,7 @@
 import { chmodSync, mkdirSync, readFileSync, rmSync, statSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import type { PGlite } from '@electric-sql/pglite';
-import { invalidConfiguration } from '../../config/index.js';
+import { invalidConfiguration } from '../../config/environment.js';
 
 /**
  * Checks that the embedded database may use `dataDir` (unset: memory) and opens it there. The
