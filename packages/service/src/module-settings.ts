@@ -10,8 +10,9 @@ export type ModuleSettings = Readonly<Record<string, SettingValue>>;
  * start-up. A module that declares none reads nothing, and costs no schema compilation.
  */
 export function readModuleSettings(module: RestModule, env: NodeJS.ProcessEnv): ModuleSettings {
-  if (Object.keys(module.settings ?? {}).length === 0) return {};
-  return validateEnvironment<ModuleSettings>(environmentSchemaOf(module.settings ?? {}), env);
+  const declared = module.settings ?? {};
+  if (Object.keys(declared).length === 0) return {};
+  return validateEnvironment<ModuleSettings>(environmentSchemaOf(declared), env);
 }
 
 /**

@@ -34,7 +34,7 @@ const INSTALLED: ModuleSources = {
   // Resolved from this file, as readInstalledManifest does: Node resolves each name once. (In the
   // bundle, a bare import() resolves from service.cjs, which Node caches apart from this file.)
   importer: (packageName) => import(import.meta.resolve(packageName)),
-  readManifest: (packageName) => readInstalledManifest(packageName),
+  readManifest: readInstalledManifest,
 };
 
 /**
